@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { cpuCount, detectRuntime, runtime } from "../src/index.ts";
+
+// The test runner tells us which runtime it launched (scripts/test.ts sets it), so these tests
+// check the detection against an outside source instead of against itself.
+const expected = process.env.MULTIPROC_EXPECT_RUNTIME;
+
+describe("runtime detection", () => {
+  it("reports the runtime the test runner launched", () => {
+    if (expected === undefined) {
+      // Run outside scripts/test.ts: fall back to the runtime's own unambiguous globals.
+      const g = globalThis as Record<string, unknown>;
+      const own = "Deno" in g ? "deno" : "Bun" in g ? "bun" : "node";
+      expect(runtime.name).toBe(own);
+    } else {
+      expect(runtime.name).toBe(expected);
+    }
+  });
+
+  it("reports a version of the form major.minor.patch", () => {
+    expect(runtime.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("reports the same version the runtime prints for itself", () => {
+    const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
+    const own = g.Deno?.version.deno ?? g.Bun?.version ?? process.versions.node;
+    expect(runtime.version).toBe(own);
+  });
+
+  it("tells the runtimes apart from fake globals, Deno and Bun before Node", () => {
+    const nodeish = { process: { versions: { node: "24.0.0" } } };
+    expect(detectRuntime(nodeish)).toEqual({ name: "node", version: "24.0.0" });
+    expect(detectRuntime({ ...nodeish, Deno: { version: { deno: "2.9.6" } } })).toEqual({
+      name: "deno",
+      version: "2.9.6",
+    });
+    expect(detectRuntime({ ...nodeish, Bun: { version: "1.4.5" } })).toEqual({
+      name: "bun",
+      version: "1.4.5",
+    });
+  });
+
+  it("throws a clear error for an unknown runtime", () => {
+    expect(() => detectRuntime({})).toThrow(/unsupported JavaScript runtime/);
+  });
+});
+
+describe("cpuCount", () => {
+  it("is a positive integer", () => {
+    const n = cpuCount();
+    expect(Number.isInteger(n)).toBe(true);
+    expect(n).toBeGreaterThanOrEqual(1);
+  });
+
+  it("does not exceed the number of logical CPUs the OS reports", async () => {
+    const os = await import("node:os");
+    expect(cpuCount()).toBeLessThanOrEqual(Math.max(1, os.cpus().length));
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The one test command: runs every package's tests under Node (vitest), Deno (vitest's CLI run
+ * by `deno`) and Bun (`bun test`), then the course self-check and the type check, and prints a
+ * summary line per step. Exits non-zero if any step fails or if a runtime ran zero tests.
+ *
+ * Usage: `pnpm test [--only node,deno,bun,verify,types] [vitest file filters…]`
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+const argv = process.argv.slice(2);
+const onlyAt = argv.indexOf("--only");
+const only = onlyAt >= 0 ? new Set((argv[onlyAt + 1] ?? "").split(",")) : undefined;
+const filters = argv.filter((a, i) => i !== onlyAt && i !== onlyAt + 1);
+const scratch = mkdtempSync(join(tmpdir(), "multiproc-test-"));
+
+interface StepResult {
+  name: string;
+  ok: boolean;
+  passed: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+  note?: string;
+}
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): { status: number; seconds: number } {
+  const started = performance.now();
+  console.log(`\n$ ${[cmd, ...args].join(" ")}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const seconds = (performance.now() - started) / 1000;
+  if (r.error) {
+    console.error(`could not start ${cmd}: ${r.error.message}`);
+    return { status: 127, seconds };
+  }
+  return { status: r.status ?? 1, seconds };
+}
+
+/** Vitest's JSON report: the counts we need. */
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+}
+
+function vitestStep(name: "node" | "deno"): StepResult {
+  const out = join(scratch, `${name}.json`);
+  const vitestCli = join(root, "node_modules", "vitest", "vitest.mjs");
+  const common = ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...filters];
+  const { status, seconds } =
+    name === "node"
+      ? run(bin("node"), [vitestCli, ...common], { MULTIPROC_EXPECT_RUNTIME: "node" })
+      : run(bin("deno"), ["run", "-A", "--no-lock", vitestCli, ...common], { MULTIPROC_EXPECT_RUNTIME: "deno" });
+  if (!existsSync(out)) return { name, ok: false, passed: 0, failed: 0, skipped: 0, seconds, note: "no report written" };
+  const report = JSON.parse(readFileSync(out, "utf8")) as VitestReport;
+  const passed = report.numPassedTests;
+  const failed = report.numFailedTests;
+  const skipped = report.numPendingTests + report.numTodoTests;
+  return { name, ok: status === 0 && failed === 0 && passed > 0, passed, failed, skipped, seconds };
+}
+
+function testFiles(): string[] {
+  const r = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "packages/*/test/*.test.ts", "packages/*/test/**/*.test.ts"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  const files = [...new Set((r.stdout ?? "").split("\n").filter(Boolean))].filter((f) => existsSync(join(root, f)));
+  return filters.length > 0 ? files.filter((f) => filters.some((flt) => f.includes(flt))) : files;
+}
+
+function bunStep(): StepResult {
+  const junit = join(scratch, "bun.xml");
+  const files = testFiles().map((f) => `./${f}`);
+  const { status, seconds } = run(bin("bun"), ["test", "--timeout=30000", "--reporter=junit", `--reporter-outfile=${junit}`, ...files], {
+    MULTIPROC_EXPECT_RUNTIME: "bun",
+  });
+  if (!existsSync(junit)) return { name: "bun", ok: false, passed: 0, failed: 0, skipped: 0, seconds, note: "no report written" };
+  const xml = readFileSync(junit, "utf8");
+  const head = /<testsuites[^>]*>/.exec(xml)?.[0] ?? "";
+  const attr = (k: string) => Number(new RegExp(`\\b${k}="(\\d+)"`).exec(head)?.[1] ?? 0);
+  const total = attr("tests");
+  const failed = attr("failures") + attr("errors");
+  const skipped = attr("skipped");
+  const passed = total - failed - skipped;
+  return { name: "bun", ok: status === 0 && failed === 0 && passed > 0, passed, failed, skipped, seconds };
+}
+
+function commandStep(name: string, cmd: string, args: string[]): StepResult {
+  const { status, seconds } = run(cmd, args);
+  return { name, ok: status === 0, passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0, seconds };
+}
+
+const steps: Array<[string, () => StepResult]> = [
+  ["node", () => vitestStep("node")],
+  ["deno", () => vitestStep("deno")],
+  ["bun", bunStep],
+  ["types", () => commandStep("types", bin("tsc"), ["-p", "tsconfig.tests.json"])],
+];
+
+const results: StepResult[] = [];
+for (const [name, step] of steps) {
+  if (only && !only.has(name)) continue;
+  results.push(step());
+}
+rmSync(scratch, { recursive: true, force: true });
+
+console.log("\n── multiproc test summary ──");
+for (const r of results) {
+  const counts = r.name === "types" ? (r.ok ? "no type errors" : "type errors") : `${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`;
+  const why = !r.ok && r.passed === 0 && r.failed === 0 && r.name !== "types" ? " (ran zero tests)" : "";
+  console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(6)} ${counts}${why}${r.note ? ` — ${r.note}` : ""}  (${r.seconds.toFixed(1)} s)`);
+}
+const runtimes = results.filter((r) => r.name !== "types");
+const passed = runtimes.reduce((n, r) => n + r.passed, 0);
+const failed = runtimes.reduce((n, r) => n + r.failed, 0);
+const allOk = results.length > 0 && results.every((r) => r.ok);
+console.log(`total: ${passed} passed, ${failed} failed`);
+process.exit(allOk ? 0 : 1);
