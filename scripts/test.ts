@@ -1,9 +1,10 @@
 /**
  * The one test command: runs every package's tests under Node (vitest), Deno (vitest's CLI run
  * by `deno`) and Bun (`bun test`), then the course self-check and the type check, and prints a
- * summary line per step. Exits non-zero if any step fails or if a runtime ran zero tests.
+ * summary line per step. The `package` step packs every package and imports its built output
+ * under Node. Exits non-zero if any step fails or if a runtime ran zero tests.
  *
- * Usage: `pnpm test [--only node,deno,bun,verify,types] [vitest file filters…]`
+ * Usage: `pnpm test [--only node,deno,bun,types,package] [vitest file filters…]`
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -101,6 +102,7 @@ const steps: Array<[string, () => StepResult]> = [
   ["deno", () => vitestStep("deno")],
   ["bun", bunStep],
   ["types", () => commandStep("types", bin("tsc"), ["-p", "tsconfig.tests.json"])],
+  ["package", () => commandStep("package", bin("node"), [join(root, "scripts", "check-packages.ts")])],
 ];
 
 const results: StepResult[] = [];
@@ -110,13 +112,14 @@ for (const [name, step] of steps) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
+const checks = new Set(["types", "package"]);
 console.log("\n── multiproc test summary ──");
 for (const r of results) {
-  const counts = r.name === "types" ? (r.ok ? "no type errors" : "type errors") : `${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`;
-  const why = !r.ok && r.passed === 0 && r.failed === 0 && r.name !== "types" ? " (ran zero tests)" : "";
+  const counts = checks.has(r.name) ? (r.ok ? "ok" : "failed") : `${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`;
+  const why = !r.ok && r.passed === 0 && r.failed === 0 && !checks.has(r.name) ? " (ran zero tests)" : "";
   console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(6)} ${counts}${why}${r.note ? ` — ${r.note}` : ""}  (${r.seconds.toFixed(1)} s)`);
 }
-const runtimes = results.filter((r) => r.name !== "types");
+const runtimes = results.filter((r) => !checks.has(r.name));
 const passed = runtimes.reduce((n, r) => n + r.passed, 0);
 const failed = runtimes.reduce((n, r) => n + r.failed, 0);
 const allOk = results.length > 0 && results.every((r) => r.ok);

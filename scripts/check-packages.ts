@@ -1,0 +1,53 @@
+/**
+ * Proves the published shape of every library package: builds, packs each one with `pnpm pack`
+ * (which applies `publishConfig` and replaces `workspace:` ranges), installs the tarballs into a
+ * scratch project and imports each package's built output there under Node, checking that the
+ * `.js` and `.d.ts` files are in the tarball and that the public exports are present.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+const scratch = mkdtempSync(join(tmpdir(), "multiproc-pack-"));
+const failures: string[] = [];
+try {
+  execFileSync(bin("node"), [join(root, "scripts", "build.ts")], { cwd: root, stdio: "inherit" });
+  const packages = readdirSync(join(root, "packages")).filter((p) => {
+    if (!existsSync(join(root, "packages", p, "package.json"))) return false;
+    const manifest = JSON.parse(readFileSync(join(root, "packages", p, "package.json"), "utf8")) as { private?: boolean };
+    return manifest.private !== true;
+  });
+  const deps: Record<string, string> = {};
+  for (const pkg of packages) {
+    const dir = join(root, "packages", pkg);
+    const out = execFileSync("npx", ["--yes", "pnpm@12.21.0", "pack", "--pack-destination", scratch, "--json"], { cwd: dir, encoding: "utf8" });
+    const info = JSON.parse(out) as { name: string; filename: string; files: Array<{ path: string }> };
+    const files = info.files.map((f) => f.path);
+    for (const needed of ["dist/index.js", "dist/index.d.ts", "package.json"]) {
+      if (!files.includes(needed)) failures.push(`${info.name}: the tarball lacks ${needed}`);
+    }
+    deps[info.name] = `file:${info.filename}`;
+  }
+  const project = join(scratch, "project");
+  mkdirSync(project);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module", dependencies: deps, pnpm: { overrides: deps } }, null, 2));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error"], { cwd: project, stdio: "inherit" });
+  const checks = Object.keys(deps)
+    .map((name) => `{ const m = await import(${JSON.stringify(name)}); console.log(${JSON.stringify(name)}, Object.keys(m).length, "exports"); }`)
+    .join("\n");
+  writeFileSync(join(project, "check.mjs"), `${checks}\nconst core = await import("@multiproc/core");\nif (core.runtime.name !== "node" || core.cpuCount() < 1) throw new Error("core misbehaves when built");\n`);
+  execFileSync(bin("node"), ["check.mjs"], { cwd: project, stdio: "inherit" });
+} catch (err) {
+  failures.push((err as Error).message);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+if (failures.length > 0) {
+  console.error("package check failed:\n- " + failures.join("\n- "));
+  process.exit(1);
+}
+console.log("package check: every package packs and imports from its built output under Node");
