@@ -1,4 +1,4 @@
-import { availableParallelism, cpus } from "node:os";
+import { adapter } from "./runtime/index.ts";
 
 /**
  * The number of CPUs this process may use: the analogue of Python's `os.process_cpu_count()`
@@ -16,12 +16,5 @@ import { availableParallelism, cpus } from "node:os";
  * ```
  */
 export function cpuCount(): number {
-  let n = 0;
-  try {
-    n = typeof availableParallelism === "function" ? availableParallelism() : 0;
-  } catch {
-    n = 0;
-  }
-  if (!Number.isInteger(n) || n < 1) n = cpus().length;
-  return Math.max(1, n);
+  return adapter.cpuCount();
 }

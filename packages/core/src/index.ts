@@ -1,11 +1,21 @@
 /**
  * `@multiproc/core`: Python's `multiprocessing` model for Node.js, Deno and Bun — runtime
- * detection, processes and contexts, synchronisation primitives and shared memory.
+ * detection, tasks, processes and contexts, and (coming) synchronisation primitives and shared
+ * memory.
  *
  * @example
  * ```ts
- * import { cpuCount, runtime } from "@multiproc/core";
- * console.log(`${runtime.name} ${runtime.version}, ${cpuCount()} CPUs`);
+ * import { Process, cpuCount, isMain, runtime, task } from "@multiproc/core";
+ *
+ * export const work = task(import.meta, function work(n: number) {
+ *   console.log(`child got ${n} on ${runtime.name}`);
+ * });
+ *
+ * if (isMain(import.meta)) {
+ *   const children = Array.from({ length: cpuCount() }, (_, i) => new Process({ target: work, args: [i] }));
+ *   for (const p of children) p.start();
+ *   for (const p of children) await p.join();
+ * }
  * ```
  *
  * @module
@@ -13,3 +23,29 @@
 export { detectRuntime, runtime } from "./runtime/detect.ts";
 export type { RuntimeInfo, RuntimeName } from "./runtime/detect.ts";
 export { cpuCount } from "./cpu.ts";
+export { ContextError, ProcessStateError, TaskError } from "./errors.ts";
+export { isMain, isTask, task } from "./task.ts";
+export type { ModuleMeta, Task, TaskRef } from "./task.ts";
+export { Process } from "./process/process.ts";
+export type { ContextLike, NamedContext, ProcessOptions } from "./process/process.ts";
+export { activeChildren, currentProcess, parentProcess } from "./process/current.ts";
+export type { ParentProcess } from "./process/current.ts";
+export {
+  decode,
+  decodeFromBytes,
+  DeserializationError,
+  encode,
+  encodeToBytes,
+  FrameError,
+  FrameReader,
+  frame,
+  reduceSymbol,
+  RegistrationError,
+  registerErrorClass,
+  registerHandle,
+  SerializationError,
+  UnknownHandleError,
+} from "./codec/index.ts";
+export type { EncodeOptions, Encoded, FrameReaderOptions, ReducedHandle, Reducible, Target } from "./codec/index.ts";
+export { Context, getAllStartMethods, getContext, getStartMethod, setStartMethod } from "./context.ts";
+export type { ContextName } from "./context.ts";

@@ -1,0 +1,212 @@
+/**
+ * The byte layout of a message for the `process` target: one Uint8Array holding the JSON text
+ * (UTF-8) and the binary attachments, with their lengths. All integers are big-endian u32.
+ *
+ * ```text
+ * offset 0   "MPC" 0x01        magic and layout version
+ *        4   json byte length
+ *        8   attachment count N
+ *       12   N × attachment byte length
+ *   12+4N   JSON text, UTF-8
+ *            attachments, back to back
+ * ```
+ *
+ * The lengths must add up to the message's length exactly, so truncation and trailing bytes
+ * are detected before anything is parsed; the JSON is decoded as strict UTF-8 and then checked
+ * node by node by the decoder. (Bit flips inside a string or a number would still decode: the
+ * transport, a local socket, does not flip bits, so there is no checksum to pay for.)
+ *
+ * @module
+ */
+import { DeserializationError } from "./errors.ts";
+
+const magic = [0x4d, 0x50, 0x43] as const; // "MPC"
+const version = 1;
+const fixedHeader = 12;
+/** JSON texts up to this many UTF-16 units are encoded/decoded in JS: cheaper than a native call. */
+const smallText = 1024;
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+// Plain byte arithmetic instead of DataView: asking a small typed array for its `.buffer`
+// makes V8 move it off the heap, which costs more than the whole rest of a small message.
+/**
+ * Writes `n` as a big-endian u32 at `at`.
+ *
+ * @example
+ * ```ts
+ * const b = new Uint8Array(4);
+ * writeU32(b, 0, 258); // b is [0, 0, 1, 2]
+ * ```
+ */
+export function writeU32(out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
+}
+
+/**
+ * Reads a big-endian u32 at `at`.
+ *
+ * @example
+ * ```ts
+ * readU32(new Uint8Array([0, 0, 1, 2]), 0); // 258
+ * ```
+ */
+export function readU32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/** UTF-8 length of a string (lone surrogates count as U+FFFD, as TextEncoder writes them). */
+function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a pair: 2 units, 4 bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
+/** Writes `text` as UTF-8 at `at` (exactly utf8Length(text) bytes). */
+function writeUtf8(out: Uint8Array, at: number, text: string): void {
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[at++] = c;
+    } else if (c < 0x800) {
+      out[at++] = 0xc0 | (c >> 6);
+      out[at++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && (d & 0xfc00) === 0xdc00) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+          out[at++] = 0xf0 | (c >> 18);
+          out[at++] = 0x80 | ((c >> 12) & 0x3f);
+          out[at++] = 0x80 | ((c >> 6) & 0x3f);
+          out[at++] = 0x80 | (c & 0x3f);
+          continue;
+        }
+        c = 0xfffd;
+      }
+      out[at++] = 0xe0 | (c >> 12);
+      out[at++] = 0x80 | ((c >> 6) & 0x3f);
+      out[at++] = 0x80 | (c & 0x3f);
+    }
+  }
+}
+
+/** Decodes strict UTF-8; short pure-ASCII texts (the common case) without a native call. */
+function readUtf8(bytes: Uint8Array): string {
+  if (bytes.byteLength <= smallText) {
+    let ascii = true;
+    for (let i = 0; i < bytes.byteLength; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
+  return strictUtf8.decode(bytes);
+}
+
+/**
+ * Lays out JSON text and attachments in one new Uint8Array (the attachments are copied in).
+ *
+ * @example
+ * ```ts
+ * const bytes = packMessage('{"a":1}', [new Uint8Array([1, 2])]);
+ * unpackMessage(bytes).json; // '{"a":1}'
+ * ```
+ */
+export function packMessage(json: string, bins: readonly Uint8Array[]): Uint8Array {
+  const small = json.length <= smallText;
+  const text = small ? undefined : utf8.encode(json);
+  const textLength = text === undefined ? utf8Length(json) : text.byteLength;
+  if (textLength > 0xffffffff) throw new RangeError("the message's JSON text is larger than 4 GiB");
+  const head = fixedHeader + 4 * bins.length;
+  let total = head + textLength;
+  for (let i = 0; i < bins.length; i++) {
+    const length = bins[i]!.byteLength;
+    if (length > 0xffffffff) throw new RangeError(`binary attachment ${i} is larger than 4 GiB`);
+    total += length;
+  }
+  const out = new Uint8Array(total);
+  out[0] = magic[0];
+  out[1] = magic[1];
+  out[2] = magic[2];
+  out[3] = version;
+  writeU32(out, 4, textLength);
+  writeU32(out, 8, bins.length);
+  if (text === undefined) writeUtf8(out, head, json);
+  else out.set(text, head);
+  let at = head + textLength;
+  for (let i = 0; i < bins.length; i++) {
+    const bin = bins[i]!;
+    writeU32(out, fixedHeader + 4 * i, bin.byteLength);
+    out.set(bin, at);
+    at += bin.byteLength;
+  }
+  return out;
+}
+
+function broken(detail: string): never {
+  throw new DeserializationError(`cannot decode the message bytes: ${detail}.`);
+}
+
+/**
+ * Splits a message made by {@link packMessage} into its JSON text and attachments (views into
+ * `bytes`, not copies).
+ *
+ * @throws DeserializationError when the bytes are truncated, have trailing garbage, a wrong
+ *   magic number or version, or JSON text that is not valid UTF-8.
+ *
+ * @example
+ * ```ts
+ * const { json, bins } = unpackMessage(packMessage("null", []));
+ * ```
+ */
+export function unpackMessage(bytes: Uint8Array): { json: string; bins: Uint8Array[] } {
+  if (!(bytes instanceof Uint8Array)) broken("expected a Uint8Array");
+  const size = bytes.byteLength;
+  if (size < fixedHeader) broken(`truncated: ${size} bytes, but the header alone is ${fixedHeader}`);
+  if (bytes[0] !== magic[0] || bytes[1] !== magic[1] || bytes[2] !== magic[2]) {
+    broken("not a multiproc codec message (bad magic number); the stream is out of step or not from multiproc");
+  }
+  if (bytes[3] !== version) {
+    broken(`layout version ${bytes[3]!}, but this build reads version ${version}: use the same multiproc version on both sides`);
+  }
+  const jsonLength = readU32(bytes, 4);
+  const count = readU32(bytes, 8);
+  const head = fixedHeader + 4 * count;
+  if (head > size) broken(`truncated: ${size} bytes, but the header announces ${count} attachments`);
+  let expected = head + jsonLength;
+  const lengths = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    lengths[i] = readU32(bytes, fixedHeader + 4 * i);
+    expected += lengths[i]!;
+  }
+  if (expected > size) broken(`truncated: ${size} bytes, but the header announces ${expected}`);
+  if (expected < size) broken(`${size - expected} unexpected bytes after the ${expected}-byte message`);
+  let json: string;
+  try {
+    json = readUtf8(bytes.subarray(head, head + jsonLength));
+  } catch {
+    return broken("the JSON text is not valid UTF-8");
+  }
+  const bins = new Array<Uint8Array>(count);
+  let at = head + jsonLength;
+  for (let i = 0; i < count; i++) {
+    bins[i] = bytes.subarray(at, at + lengths[i]!);
+    at += lengths[i]!;
+  }
+  return { json, bins };
+}

@@ -1,0 +1,203 @@
+/**
+ * The message channel between a parent and one child: typed messages, encoded with the codec, over
+ * a worker's message port (thread context) or a Unix socket carrying length-prefixed frames
+ * (process context). Messages sent before the socket is connected are queued.
+ *
+ * @internal
+ * @module
+ */
+import { decode, decodeFromBytes, encode, encodeToBytes, frame, FrameReader } from "../codec/index.ts";
+import type { ByteStream, Refable } from "../runtime/index.ts";
+
+/** A message on the channel: its type and its data. */
+export interface Message {
+  /** What the message is (`"start"`, …). */
+  readonly type: string;
+  /** Its data, already decoded. */
+  readonly data: unknown;
+}
+
+/** One side of a parent–child channel. */
+export interface Channel {
+  /**
+   * Encodes and sends a message. Throws `SerializationError` (synchronously) for data that cannot
+   * be sent, naming the offending part from `path` (default: the message type), e.g. `args[1].f`.
+   */
+  send(type: string, data: unknown, path?: string): void;
+  /** Calls `handler` for every message of `type`. */
+  on(type: string, handler: (data: unknown) => void): void;
+  /** Calls `cb` once, when the channel is closed or its peer is gone. */
+  onClose(cb: () => void): void;
+  /** Closes this side. */
+  close(): void;
+}
+
+/** The part of a port the thread channel needs (a worker, or a worker's parent port). */
+export interface PortLike {
+  /** Posts a structured-clone message, transferring the given buffers. */
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  /** Registers a message listener. */
+  onMessage(cb: (message: unknown) => void): void;
+}
+
+interface ThreadWire {
+  t: string;
+  j: string;
+  b: Uint8Array[];
+  s: SharedArrayBuffer[];
+}
+
+class Dispatcher {
+  readonly #handlers = new Map<string, Array<(data: unknown) => void>>();
+  readonly #closeCallbacks: Array<() => void> = [];
+  #closed = false;
+
+  on(type: string, handler: (data: unknown) => void): void {
+    const list = this.#handlers.get(type);
+    if (list === undefined) this.#handlers.set(type, [handler]);
+    else list.push(handler);
+  }
+
+  dispatch(type: string, data: unknown): void {
+    for (const handler of this.#handlers.get(type) ?? []) handler(data);
+  }
+
+  onClose(cb: () => void): void {
+    if (this.#closed) queueMicrotask(cb);
+    else this.#closeCallbacks.push(cb);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  markClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const cb of this.#closeCallbacks.splice(0)) cb();
+  }
+}
+
+/**
+ * A channel over a worker thread's port. Its "close" is signalled by `markClosed()` (the worker's
+ * exit), since ports give no reliable close event on every runtime.
+ */
+export class ThreadChannel implements Channel {
+  readonly #port: PortLike;
+  readonly #dispatcher = new Dispatcher();
+
+  constructor(port: PortLike) {
+    this.#port = port;
+    port.onMessage((message) => {
+      const m = message as ThreadWire;
+      if (m === null || typeof m !== "object" || typeof m.t !== "string") return;
+      this.#dispatcher.dispatch(m.t, decode({ json: m.j, bins: m.b, shared: m.s }));
+    });
+  }
+
+  send(type: string, data: unknown, path: string = type): void {
+    const e = encode(data, { target: "thread", path });
+    if (this.#dispatcher.closed) return;
+    const wire: ThreadWire = { t: type, j: e.json, b: e.bins, s: e.shared };
+    // The codec's attachments are fresh buffers of their own: moving them saves a copy.
+    this.#port.postMessage(wire, e.bins.length === 0 ? undefined : e.bins.map((b) => b.buffer as ArrayBuffer));
+  }
+
+  on(type: string, handler: (data: unknown) => void): void {
+    this.#dispatcher.on(type, handler);
+  }
+
+  onClose(cb: () => void): void {
+    this.#dispatcher.onClose(cb);
+  }
+
+  close(): void {
+    this.#dispatcher.markClosed();
+  }
+
+  /** Marks the channel closed (the worker ended). */
+  markClosed(): void {
+    this.#dispatcher.markClosed();
+  }
+}
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+/** A frame on the socket: the type's length (one byte), the type, then the encoded data. */
+function streamFrame(type: string, body: Uint8Array): Uint8Array {
+  const typeBytes = textEncoder.encode(type);
+  if (typeBytes.length > 255) throw new RangeError(`message type too long: ${type}`);
+  const payload = new Uint8Array(1 + typeBytes.length + body.length);
+  payload[0] = typeBytes.length;
+  payload.set(typeBytes, 1);
+  payload.set(body, 1 + typeBytes.length);
+  return frame(payload);
+}
+
+/** A channel over a Unix socket, which may be attached after messages were sent. */
+export class StreamChannel implements Channel, Refable {
+  #stream: ByteStream | undefined;
+  readonly #queued: Uint8Array[] = [];
+  #reader = new FrameReader();
+  readonly #dispatcher = new Dispatcher();
+  #refed = true;
+
+  constructor(stream?: ByteStream) {
+    if (stream !== undefined) this.attach(stream);
+  }
+
+  /**
+   * Connects the channel to its socket and flushes what was queued. A handshake that read from
+   * the socket before it was attached hands over its reader (which may hold part of a frame) and
+   * the complete frames it read after its own.
+   */
+  attach(stream: ByteStream, handover?: { reader: FrameReader; frames: Uint8Array[] }): void {
+    if (handover !== undefined) this.#reader = handover.reader;
+    const early = handover?.frames ?? [];
+    this.#stream = stream;
+    if (!this.#refed) stream.unref();
+    stream.onData((chunk) => {
+      for (const payload of this.#reader.push(chunk)) this.#receive(payload);
+    });
+    for (const payload of early) this.#receive(payload);
+    stream.onClose(() => this.#dispatcher.markClosed());
+    for (const bytes of this.#queued.splice(0)) stream.write(bytes);
+  }
+
+  #receive(payload: Uint8Array): void {
+    const typeLength = payload[0] ?? 0;
+    const type = textDecoder.decode(payload.subarray(1, 1 + typeLength));
+    this.#dispatcher.dispatch(type, decodeFromBytes(payload.subarray(1 + typeLength)));
+  }
+
+  send(type: string, data: unknown, path: string = type): void {
+    const bytes = streamFrame(type, encodeToBytes(data, { path }));
+    if (this.#dispatcher.closed) return;
+    if (this.#stream === undefined) this.#queued.push(bytes);
+    else this.#stream.write(bytes);
+  }
+
+  on(type: string, handler: (data: unknown) => void): void {
+    this.#dispatcher.on(type, handler);
+  }
+
+  onClose(cb: () => void): void {
+    this.#dispatcher.onClose(cb);
+  }
+
+  close(): void {
+    this.#stream?.end();
+    this.#dispatcher.markClosed();
+  }
+
+  ref(): void {
+    this.#refed = true;
+    this.#stream?.ref();
+  }
+
+  unref(): void {
+    this.#refed = false;
+    this.#stream?.unref();
+  }
+}

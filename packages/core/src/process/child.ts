@@ -1,0 +1,77 @@
+/**
+ * The child's side of a start: receive what to run, become that process, run it, wait for its
+ * own non-daemonic children, and exit with Python's exit code.
+ *
+ * @internal
+ * @module
+ */
+import { adapter } from "../runtime/index.ts";
+import { drainCalls } from "../remote/objects.ts";
+import { resolveTask } from "../task.ts";
+import type { Channel } from "./channel.ts";
+import { setCurrentProcess } from "./current.ts";
+import { Process, rehydrate, type StartInfo } from "./process.ts";
+import { self } from "./state.ts";
+
+/** Prints an error the way Python prints an exception that ended a process. */
+function report(error: unknown): void {
+  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : `uncaught value: ${String(error)}`;
+  adapter.writeStderr(`Process ${self.name}:\n${text}\n`);
+}
+
+/** Waits for non-daemonic children and terminates daemonic ones, as Python does at exit. */
+async function settleChildren(): Promise<void> {
+  for (const child of [...self.children]) if (child.daemon) child.terminate();
+  await Promise.all([...self.children].map((child) => child.exited));
+}
+
+/**
+ * Runs this child: waits for the parent's `args`, `state` and `start` messages, then runs.
+ * Never returns: the child exits when `run()` is done.
+ */
+export function runChild(channel: Channel): void {
+  let args: unknown[] = [];
+  let state: Record<string, unknown> | undefined;
+  channel.on("args", (data) => {
+    args = data as unknown[];
+  });
+  channel.on("state", (data) => {
+    state = data as Record<string, unknown>;
+  });
+  channel.on("start", (data) => {
+    const info = data as StartInfo;
+    self.name = info.name;
+    self.identity = info.identity;
+    self.counter = 0;
+    self.daemon = info.daemon;
+    self.context = info.context;
+    self.defaultContext = info.defaultContext;
+    self.parent = info.parent;
+    adapter.onUncaughtError((error) => {
+      report(error);
+      adapter.exit(1);
+    });
+    void run(info, args, state);
+  });
+}
+
+async function run(info: StartInfo, args: unknown[], state: Record<string, unknown> | undefined): Promise<never> {
+  let code = 0;
+  try {
+    const cls = info.subclass === null ? Process : await Process.resolveSubclass(info.subclass);
+    const proc = Reflect.construct(Process, [rehydrate], cls) as Process<unknown[]>;
+    if (state !== undefined) Object.assign(proc, state);
+    const target = info.target === null ? undefined : await resolveTask(info.target);
+    Process.adopt(proc, target, args);
+    setCurrentProcess(proc);
+    await proc.run();
+  } catch (error) {
+    report(error);
+    code = 1;
+  }
+  await settleChildren();
+  // Whatever this child sent to objects owned elsewhere (items put on a queue, a lock released)
+  // has arrived before it exits.
+  await drainCalls();
+  return adapter.exit(code);
+}

@@ -1,0 +1,94 @@
+/**
+ * Starting a child in either context and connecting its channel. The rest of `Process` does not
+ * care which context a child runs in: it sees a {@link RunningChild}.
+ *
+ * @internal
+ * @module
+ */
+import { expectChild, forgetChild, localServer } from "../remote/server.ts";
+import { adapter, type ExitStatus } from "../runtime/index.ts";
+import { StreamChannel, ThreadChannel, type Channel } from "./channel.ts";
+import type { ContextName } from "./state.ts";
+
+/** A started child, in either context. */
+export interface RunningChild {
+  /** The child's OS pid (the parent's own pid for a worker thread). */
+  readonly pid: number;
+  /** The child's thread id: a worker's id, or 0 for an OS process. */
+  readonly threadId: number;
+  /** The channel to the child. */
+  readonly channel: Channel;
+  /** Resolves when the child has ended. */
+  readonly exited: Promise<ExitStatus>;
+  /** Stops the child: a signal for an OS process, `terminate()` for a thread. */
+  stop(signal: "SIGTERM" | "SIGKILL"): void;
+  /** Whether the child keeps this process alive until it ends. */
+  setKeepsAlive(keep: boolean): void;
+}
+
+/** The module the child runs first; it connects back and runs what it is sent. */
+export const childEntry = new URL("./child-main.ts", import.meta.url);
+
+/** Environment variables that tell a child OS process how to reach its parent. */
+export const socketEnv = "MULTIPROC_SOCKET";
+/** The token a child OS process presents when it connects. */
+export const tokenEnv = "MULTIPROC_TOKEN";
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Starts a child OS process running the child entry. */
+function spawnOsProcess(): RunningChild {
+  const srv = localServer();
+  const token = randomToken();
+  const channel = new StreamChannel();
+  channel.unref();
+  expectChild(token, channel);
+  const child = adapter.spawnProcess(childEntry, { [socketEnv]: srv.path, [tokenEnv]: token });
+  const exited = child.exited.then((status) => {
+    forgetChild(token);
+    channel.close();
+    return status;
+  });
+  return {
+    pid: child.pid,
+    threadId: 0,
+    channel,
+    exited,
+    stop: (signal) => child.kill(signal),
+    setKeepsAlive: (keep) => (keep ? child.ref() : child.unref()),
+  };
+}
+
+/** Starts a worker thread running the child entry. */
+function startWorkerThread(name: string): RunningChild {
+  const worker = adapter.startThread(childEntry, { multiprocChild: true }, (error) => {
+    // Errors from the child's own code are reported by the child (child.ts); this is one it
+    // could not report, such as a failure to load its modules.
+    const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+    adapter.writeStderr(`Process ${name}:\n${text}\n`);
+  });
+  const channel = new ThreadChannel(worker);
+  const exited = worker.exited.then((status) => {
+    channel.markClosed();
+    return status;
+  });
+  return {
+    pid: adapter.pid,
+    threadId: worker.threadId,
+    channel,
+    exited,
+    stop: () => worker.terminate(),
+    setKeepsAlive: (keep) => (keep ? worker.ref() : worker.unref()),
+  };
+}
+
+/**
+ * Starts a child in `context`. Messages can be sent on its channel at once; they are delivered
+ * when the child is ready.
+ */
+export function startChild(context: ContextName, name: string): RunningChild {
+  return context === "thread" ? startWorkerThread(name) : spawnOsProcess();
+}

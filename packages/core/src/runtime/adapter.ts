@@ -1,0 +1,132 @@
+/**
+ * The interface every runtime adapter implements. Code outside `src/runtime/` talks to Node.js,
+ * Deno and Bun only through this interface, so that runtime differences live in one place.
+ *
+ * @internal
+ * @module
+ */
+import type { RuntimeName } from "./detect.ts";
+
+/** How a child ended: an exit code, or the name of the signal that killed it. */
+export interface ExitStatus {
+  /** The exit code, or `null` when a signal ended the child. */
+  readonly code: number | null;
+  /** The signal's name (`"SIGTERM"`), or `null` when the child exited by itself. */
+  readonly signal: string | null;
+}
+
+/** Something that may keep the event loop alive. */
+export interface Refable {
+  /** Keeps the event loop alive while this is open. */
+  ref(): void;
+  /** Lets the program end while this is still open. */
+  unref(): void;
+}
+
+/** A bidirectional byte stream (a connected Unix socket). */
+export interface ByteStream extends Refable {
+  /** Writes bytes; they are queued if the peer is slow. */
+  write(bytes: Uint8Array): void;
+  /** Calls `cb` with each chunk as it arrives (chunks split messages arbitrarily). */
+  onData(cb: (chunk: Uint8Array) => void): void;
+  /** Calls `cb` once when the stream is closed by either side or fails. */
+  onClose(cb: (error?: Error) => void): void;
+  /** Closes the stream; pending writes are flushed first. */
+  end(): void;
+  /** Closes the stream at once. */
+  destroy(): void;
+}
+
+/** A Unix socket server. */
+export interface StreamServer extends Refable {
+  /** The filesystem path clients connect to. */
+  readonly path: string;
+  /** Stops accepting connections and removes the socket file. */
+  close(): void;
+}
+
+/** A child OS process as its parent sees it. */
+export interface OsChild extends Refable {
+  /** The child's pid. */
+  readonly pid: number;
+  /** Resolves once when the child has exited. */
+  readonly exited: Promise<ExitStatus>;
+  /** Sends a signal to the child; does nothing if it has exited. */
+  kill(signal: "SIGTERM" | "SIGKILL"): void;
+}
+
+/** A worker thread as the thread that started it sees it. */
+export interface ThreadChild extends Refable {
+  /** The worker's thread id, unique within this OS process. */
+  readonly threadId: number;
+  /** Posts a message (structured clone; SharedArrayBuffers are shared). */
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  /** Calls `cb` with each message from the worker. */
+  onMessage(cb: (message: unknown) => void): void;
+  /** Resolves once when the worker has ended, with its exit code. */
+  readonly exited: Promise<ExitStatus>;
+  /** Stops the worker as soon as possible. */
+  terminate(): void;
+}
+
+/** The side of a worker thread that talks to its parent. */
+export interface ParentPort {
+  /** Posts a message to the parent. */
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  /** Calls `cb` with each message from the parent. */
+  onMessage(cb: (message: unknown) => void): void;
+  /** Lets this thread end while the port is open. */
+  unref(): void;
+}
+
+/** Everything multiproc needs from a runtime. */
+export interface RuntimeAdapter {
+  /** The runtime's name. */
+  readonly name: RuntimeName;
+  /** This OS process's pid. */
+  readonly pid: number;
+  /** The parent OS process's pid. */
+  readonly ppid: number;
+  /** This thread's id: 0 on an OS process's main thread. */
+  readonly threadId: number;
+  /** Data the starting thread gave this worker thread, or `undefined` on a main thread. */
+  readonly workerData: unknown;
+  /** The port to the thread that started this worker, or `null` on a main thread. */
+  readonly parentPort: ParentPort | null;
+  /** The file URL of the program's entry script, or `undefined` on a worker thread. */
+  entryUrl(): string | undefined;
+  /** The number of CPUs this process may use. */
+  cpuCount(): number;
+  /** Reads an environment variable. */
+  env(name: string): string | undefined;
+  /** Writes text to standard error, synchronously where the runtime allows. */
+  writeStderr(text: string): void;
+  /** Ends this process (on a worker thread: this thread) with `code`. */
+  exit(code: number): never;
+  /** Sets the code this process (or thread) ends with when its event loop empties. */
+  setExitCode(code: number): void;
+  /** Calls `cb` for an error nobody caught (an uncaught exception or unhandled rejection). */
+  onUncaughtError(cb: (error: unknown) => void): void;
+  /** Removes an environment variable from this process. */
+  unsetEnv(name: string): void;
+  /** Calls `cb` synchronously just before this process (or thread) exits. */
+  onExit(cb: () => void): void;
+  /** Starts `entry` as a child OS process of the same runtime, inheriting stdio. */
+  spawnProcess(entry: URL, env: Record<string, string>): OsChild;
+  /**
+   * Starts `entry` as a worker thread. `onError` receives an error the worker did not catch
+   * itself (one thrown while its modules load, say); the worker then ends with code 1.
+   */
+  startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void): ThreadChild;
+  /** Sends a signal to any process by pid; returns false if there is no such process. */
+  signalPid(pid: number, signal: "SIGTERM" | "SIGKILL" | 0): boolean;
+  /**
+   * Listens on a fresh Unix socket in the temp directory. Returns at once with the socket's path;
+   * clients that connect before the socket is bound should retry (see `connect`).
+   */
+  listen(onConnection: (stream: ByteStream) => void): StreamServer;
+  /** Connects to a Unix socket, retrying for up to `patienceMs` while it does not exist yet. */
+  connect(path: string, patienceMs?: number): Promise<ByteStream>;
+  /** The signal number for a signal name (`"SIGTERM"` → 15). */
+  signalNumber(signal: string): number;
+}

@@ -1,0 +1,16 @@
+/// <reference types="bun" />
+/**
+ * The Bun adapter. Bun runs `.ts` files directly; a child is the same `bun` binary given the
+ * entry file.
+ *
+ * @internal
+ * @module
+ */
+import type { RuntimeAdapter } from "./adapter.ts";
+import { createNodeCompatAdapter } from "./node-compat.ts";
+
+/** The adapter for Bun. */
+export const adapter: RuntimeAdapter = createNodeCompatAdapter({
+  name: "bun",
+  scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
+});

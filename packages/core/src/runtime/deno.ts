@@ -1,0 +1,33 @@
+/// <reference types="deno" />
+/**
+ * The Deno adapter. Children are started as `deno run` with the permissions this process has
+ * (all of them when it has them all; see `permissionFlags`), and `--no-lock` so that a child never
+ * rewrites the lockfile.
+ *
+ * @internal
+ * @module
+ */
+import type { RuntimeAdapter } from "./adapter.ts";
+import { createNodeCompatAdapter } from "./node-compat.ts";
+
+const names = ["read", "write", "net", "env", "run", "ffi", "sys", "import"] as const;
+
+/**
+ * The `--allow-*` flags that give a child the permissions this process has. A permission granted
+ * in full is passed on in full; one granted only for some paths or hosts cannot be read back from
+ * Deno's API, so the child gets none of it and says so when it needs it.
+ */
+function permissionFlags(): string[] {
+  const granted = names.filter((name) => Deno.permissions.querySync({ name } as Deno.PermissionDescriptor).state === "granted");
+  if (granted.length === names.length) return ["-A"];
+  return granted.map((name) => `--allow-${name}`);
+}
+
+/** The adapter for Deno. */
+export const adapter: RuntimeAdapter = createNodeCompatAdapter({
+  name: "deno",
+  scriptCommand: (file) => ({
+    command: Deno.execPath(),
+    args: ["run", ...permissionFlags(), "--no-lock", "--quiet", file],
+  }),
+});

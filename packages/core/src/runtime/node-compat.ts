@@ -1,0 +1,227 @@
+/**
+ * The parts of the runtime adapter built on Node's APIs (`node:child_process`,
+ * `node:worker_threads`, `node:net`, `node:os`). Deno 2 and Bun implement these APIs, and the
+ * adapters' shared test suite (`test/adapter.test.ts`) proves on each runtime that they behave
+ * the same; what differs per runtime (how to start a script, for one) is passed in by the
+ * runtime's own adapter module.
+ *
+ * @internal
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { realpathSync, rmSync } from "node:fs";
+import { connect as netConnect, createServer, type Socket } from "node:net";
+import { availableParallelism, constants as osConstants, cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parentPort as nodeParentPort, threadId as nodeThreadId, Worker, workerData as nodeWorkerData } from "node:worker_threads";
+import type { ByteStream, ExitStatus, OsChild, ParentPort, RuntimeAdapter, StreamServer, ThreadChild } from "./adapter.ts";
+import type { RuntimeName } from "./detect.ts";
+
+/** What a runtime's own adapter supplies. */
+export interface RuntimeSpecifics {
+  /** The runtime's name. */
+  name: RuntimeName;
+  /** The command line that runs a TypeScript/JavaScript file with this runtime. */
+  scriptCommand(file: string): { command: string; args: string[] };
+}
+
+function wrapSocket(socket: Socket): ByteStream {
+  let closed = false;
+  const closeCallbacks: Array<(error?: Error) => void> = [];
+  let failure: Error | undefined;
+  socket.on("error", (err) => {
+    failure = err;
+  });
+  socket.on("close", () => {
+    closed = true;
+    for (const cb of closeCallbacks) cb(failure);
+  });
+  return {
+    write: (bytes) => {
+      if (!closed) socket.write(bytes);
+    },
+    onData: (cb) => socket.on("data", (chunk: Uint8Array) => cb(chunk)),
+    onClose: (cb) => {
+      if (closed) queueMicrotask(() => cb(failure));
+      else closeCallbacks.push(cb);
+    },
+    end: () => socket.end(),
+    destroy: () => socket.destroy(),
+    ref: () => socket.ref(),
+    unref: () => socket.unref(),
+  };
+}
+
+function socketPath(): string {
+  return join(tmpdir(), `multiproc-${process.pid}-${randomBytes(6).toString("hex")}.sock`);
+}
+
+const wrappedParentPort: ParentPort | null =
+  nodeParentPort === null
+    ? null
+    : {
+        postMessage: (message, transfer) => nodeParentPort!.postMessage(message, transfer),
+        onMessage: (cb) => nodeParentPort!.on("message", cb),
+        unref: () => nodeParentPort!.unref(),
+      };
+
+/**
+ * Builds an adapter from Node's APIs plus the runtime's specifics.
+ *
+ * @param specifics - what differs in this runtime.
+ * @returns the adapter.
+ */
+export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAdapter {
+  return {
+    name: specifics.name,
+    pid: process.pid,
+    ppid: process.ppid,
+    threadId: nodeThreadId,
+    workerData: nodeWorkerData,
+    parentPort: wrappedParentPort,
+
+    entryUrl(): string | undefined {
+      const script = process.argv[1];
+      if (nodeParentPort !== null || script === undefined) return undefined;
+      try {
+        return pathToFileURL(realpathSync(script)).href;
+      } catch {
+        return undefined;
+      }
+    },
+
+    cpuCount(): number {
+      let n = 0;
+      try {
+        n = typeof availableParallelism === "function" ? availableParallelism() : 0;
+      } catch {
+        n = 0;
+      }
+      if (!Number.isInteger(n) || n < 1) n = cpus().length;
+      return Math.max(1, n);
+    },
+
+    env: (name) => process.env[name],
+
+    writeStderr(text: string): void {
+      process.stderr.write(text);
+    },
+
+    exit(code: number): never {
+      process.exit(code);
+    },
+
+    setExitCode(code: number): void {
+      process.exitCode = code;
+    },
+
+    onUncaughtError(cb: (error: unknown) => void): void {
+      process.on("uncaughtException", cb);
+      process.on("unhandledRejection", cb);
+    },
+
+    unsetEnv(name: string): void {
+      delete process.env[name];
+    },
+
+    onExit(cb: () => void): void {
+      process.on("exit", cb);
+    },
+
+    spawnProcess(entry: URL, env: Record<string, string>): OsChild {
+      const { command, args } = specifics.scriptCommand(fileURLToPath(entry));
+      const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+      const exited = new Promise<ExitStatus>((resolve) => {
+        child.on("exit", (code, signal) => resolve({ code, signal }));
+        child.on("error", (err) => {
+          process.stderr.write(`multiproc: could not start ${command}: ${err.message}\n`);
+          resolve({ code: 127, signal: null });
+        });
+      });
+      if (child.pid === undefined) {
+        // spawn failed synchronously (ENOENT...): `exited` settles via the error event.
+      }
+      return {
+        pid: child.pid ?? -1,
+        exited,
+        kill: (signal) => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        },
+        ref: () => child.ref(),
+        unref: () => child.unref(),
+      };
+    },
+
+    startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void): ThreadChild {
+      const worker = new Worker(entry, { workerData });
+      // Handled here, an error is not rethrown in the parent.
+      worker.on("error", onError);
+      const exited = new Promise<ExitStatus>((resolve) => {
+        worker.on("exit", (code) => resolve({ code, signal: null }));
+      });
+      return {
+        threadId: worker.threadId,
+        postMessage: (message, transfer) => worker.postMessage(message, transfer),
+        onMessage: (cb) => worker.on("message", cb),
+        exited,
+        terminate: () => void worker.terminate(),
+        ref: () => worker.ref(),
+        unref: () => worker.unref(),
+      };
+    },
+
+    signalPid(pid: number, signal: "SIGTERM" | "SIGKILL" | 0): boolean {
+      try {
+        process.kill(pid, signal);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    listen(onConnection: (stream: ByteStream) => void): StreamServer {
+      const path = socketPath();
+      const server = createServer((socket) => onConnection(wrapSocket(socket)));
+      server.on("error", (err) => process.stderr.write(`multiproc: the socket ${path} failed: ${err.message}\n`));
+      server.listen(path);
+      return {
+        path,
+        close: () => {
+          server.close();
+          rmSync(path, { force: true });
+        },
+        ref: () => server.ref(),
+        unref: () => server.unref(),
+      };
+    },
+
+    async connect(path: string, patienceMs = 5000): Promise<ByteStream> {
+      const deadline = Date.now() + patienceMs;
+      for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+        try {
+          return await new Promise<ByteStream>((resolve, reject) => {
+            const socket = netConnect(path);
+            socket.once("error", reject);
+            socket.once("connect", () => {
+              socket.off("error", reject);
+              resolve(wrapSocket(socket));
+            });
+          });
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          const retriable = code === "ENOENT" || code === "ECONNREFUSED";
+          if (!retriable || Date.now() + delay > deadline) throw err;
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    },
+
+    signalNumber(signal: string): number {
+      const n = (osConstants.signals as Record<string, number | undefined>)[signal];
+      if (n === undefined) throw new Error(`unknown signal ${signal}`);
+      return n;
+    },
+  };
+}
