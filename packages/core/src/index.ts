@@ -47,5 +47,9 @@ export {
   UnknownHandleError,
 } from "./codec/index.ts";
 export type { EncodeOptions, Encoded, FrameReaderOptions, ReducedHandle, Reducible, Target } from "./codec/index.ts";
+export { Lock, RLock } from "./sync/lock.ts";
+export type { AcquireOptions, HeldLock } from "./sync/lock.ts";
+export { AbandonedLockError, BrokenBarrierError, LockTimeoutError, SyncStateError } from "./sync/errors.ts";
+export { OwnerGoneError } from "./remote/objects.ts";
 export { Context, getAllStartMethods, getContext, getStartMethod, setStartMethod } from "./context.ts";
 export type { ContextName } from "./context.ts";

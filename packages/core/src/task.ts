@@ -7,6 +7,7 @@
  * @module
  */
 import { adapter } from "./runtime/index.ts";
+import { reduceSymbol, registerHandle } from "./codec/index.ts";
 import { TaskError } from "./errors.ts";
 
 /** Where a task lives: its module's URL and its name. */
@@ -145,6 +146,8 @@ export function task<A extends unknown[], R>(
     name: { value: name },
     moduleUrl: { value: meta.url, enumerable: true },
     [taskMarker]: { value: true },
+    // A task sent to a child as a value travels as its reference (see the handle below).
+    [reduceSymbol]: { value: () => ({ kind: taskKind, state: { moduleUrl: meta.url, name } }) },
   }) as unknown as Task<A, R>;
   Object.defineProperty(handle, "name", { value: name, enumerable: true });
   tasks.set(name, { task: handle as unknown as Task<never[], unknown>, source });
@@ -200,6 +203,25 @@ export async function resolveTask(ref: TaskRef): Promise<Task<unknown[], unknown
   }
   return found.task as unknown as Task<unknown[], unknown>;
 }
+
+const taskKind = "@multiproc/core:Task";
+
+/**
+ * A task received as a value: the registered task if its module is loaded here, else a stand-in
+ * that imports the module on its first call (and so returns a promise).
+ */
+registerHandle(taskKind, (state) => {
+  const ref = state as TaskRef;
+  const known = registry.get(ref.moduleUrl)?.get(ref.name);
+  if (known !== undefined) return known.task;
+  const lazy = (...args: unknown[]) => resolveTask(ref).then((t) => t(...args));
+  return Object.defineProperties(lazy, {
+    name: { value: ref.name },
+    moduleUrl: { value: ref.moduleUrl, enumerable: true },
+    [taskMarker]: { value: true },
+    [reduceSymbol]: { value: () => ({ kind: taskKind, state: ref }) },
+  });
+});
 
 /**
  * The main-module guard: the analogue of Python's `if __name__ == "__main__":`.

@@ -26,6 +26,11 @@ export interface Channel {
   send(type: string, data: unknown, path?: string): void;
   /** Calls `handler` for every message of `type`. */
   on(type: string, handler: (data: unknown) => void): void;
+  /**
+   * Calls `handler` for every message of `type` with a function that decodes it: for data that
+   * may hold handles whose kinds are registered only by modules the receiver has yet to import.
+   */
+  onLazy(type: string, handler: (decode: () => unknown) => void): void;
   /** Calls `cb` once, when the channel is closed or its peer is gone. */
   onClose(cb: () => void): void;
   /** Closes this side. */
@@ -49,6 +54,7 @@ interface ThreadWire {
 
 class Dispatcher {
   readonly #handlers = new Map<string, Array<(data: unknown) => void>>();
+  readonly #lazy = new Map<string, (decode: () => unknown) => void>();
   readonly #closeCallbacks: Array<() => void> = [];
   #closed = false;
 
@@ -58,8 +64,21 @@ class Dispatcher {
     else list.push(handler);
   }
 
-  dispatch(type: string, data: unknown): void {
-    for (const handler of this.#handlers.get(type) ?? []) handler(data);
+  onLazy(type: string, handler: (decode: () => unknown) => void): void {
+    this.#lazy.set(type, handler);
+  }
+
+  /** Hands a message to its handlers; `decode` is called at most once, when first needed. */
+  dispatch(type: string, decode: () => unknown): void {
+    const lazy = this.#lazy.get(type);
+    if (lazy !== undefined) {
+      lazy(decode);
+      return;
+    }
+    const handlers = this.#handlers.get(type);
+    if (handlers === undefined || handlers.length === 0) return;
+    const data = decode();
+    for (const handler of handlers) handler(data);
   }
 
   onClose(cb: () => void): void {
@@ -91,7 +110,7 @@ export class ThreadChannel implements Channel {
     port.onMessage((message) => {
       const m = message as ThreadWire;
       if (m === null || typeof m !== "object" || typeof m.t !== "string") return;
-      this.#dispatcher.dispatch(m.t, decode({ json: m.j, bins: m.b, shared: m.s }));
+      this.#dispatcher.dispatch(m.t, () => decode({ json: m.j, bins: m.b, shared: m.s }));
     });
   }
 
@@ -105,6 +124,10 @@ export class ThreadChannel implements Channel {
 
   on(type: string, handler: (data: unknown) => void): void {
     this.#dispatcher.on(type, handler);
+  }
+
+  onLazy(type: string, handler: (decode: () => unknown) => void): void {
+    this.#dispatcher.onLazy(type, handler);
   }
 
   onClose(cb: () => void): void {
@@ -168,7 +191,7 @@ export class StreamChannel implements Channel, Refable {
   #receive(payload: Uint8Array): void {
     const typeLength = payload[0] ?? 0;
     const type = textDecoder.decode(payload.subarray(1, 1 + typeLength));
-    this.#dispatcher.dispatch(type, decodeFromBytes(payload.subarray(1 + typeLength)));
+    this.#dispatcher.dispatch(type, () => decodeFromBytes(payload.subarray(1 + typeLength)));
   }
 
   send(type: string, data: unknown, path: string = type): void {
@@ -180,6 +203,10 @@ export class StreamChannel implements Channel, Refable {
 
   on(type: string, handler: (data: unknown) => void): void {
     this.#dispatcher.on(type, handler);
+  }
+
+  onLazy(type: string, handler: (decode: () => unknown) => void): void {
+    this.#dispatcher.onLazy(type, handler);
   }
 
   onClose(cb: () => void): void {

@@ -5,6 +5,8 @@
  * @internal
  * @module
  */
+// The whole package, so that every handle kind it defines can be received.
+import "../index.ts";
 import { adapter } from "../runtime/index.ts";
 import { StreamChannel, ThreadChannel } from "./channel.ts";
 import { runChild } from "./child.ts";

@@ -30,13 +30,15 @@ async function settleChildren(): Promise<void> {
  * Never returns: the child exits when `run()` is done.
  */
 export function runChild(channel: Channel): void {
-  let args: unknown[] = [];
-  let state: Record<string, unknown> | undefined;
-  channel.on("args", (data) => {
-    args = data as unknown[];
+  // Arguments and fields may hold handles of kinds that the task's module registers when it
+  // is imported (a Queue from @multiproc/ipc, say): they are decoded after that import.
+  let args: () => unknown = () => [];
+  let state: (() => unknown) | undefined;
+  channel.onLazy("args", (decode) => {
+    args = decode;
   });
-  channel.on("state", (data) => {
-    state = data as Record<string, unknown>;
+  channel.onLazy("state", (decode) => {
+    state = decode;
   });
   channel.on("start", (data) => {
     const info = data as StartInfo;
@@ -55,14 +57,14 @@ export function runChild(channel: Channel): void {
   });
 }
 
-async function run(info: StartInfo, args: unknown[], state: Record<string, unknown> | undefined): Promise<never> {
+async function run(info: StartInfo, args: () => unknown, state: (() => unknown) | undefined): Promise<never> {
   let code = 0;
   try {
     const cls = info.subclass === null ? Process : await Process.resolveSubclass(info.subclass);
-    const proc = Reflect.construct(Process, [rehydrate], cls) as Process<unknown[]>;
-    if (state !== undefined) Object.assign(proc, state);
     const target = info.target === null ? undefined : await resolveTask(info.target);
-    Process.adopt(proc, target, args);
+    const proc = Reflect.construct(Process, [rehydrate], cls) as Process<unknown[]>;
+    if (state !== undefined) Object.assign(proc, state());
+    Process.adopt(proc, target, args() as unknown[]);
     setCurrentProcess(proc);
     await proc.run();
   } catch (error) {

@@ -305,6 +305,7 @@ export class Process<A extends unknown[] = unknown[]> {
     installExitHook();
     const exited = child.exited.then((status) => {
       self.children.delete(live);
+      if (context === "thread") for (const hook of self.threadChildExitHooks) hook(child.threadId);
       const code =
         this.#stoppedWith !== undefined && context === "thread"
           ? this.#stoppedWith

@@ -50,4 +50,6 @@ export const self = {
   defaultContext: undefined as ContextName | undefined,
   /** Started children that have not yet been seen to exit. */
   children: new Set<LiveChild>(),
+  /** Called with a worker thread's id when a child running in the thread context ends. */
+  threadChildExitHooks: new Set<(threadId: number) => void>(),
 };

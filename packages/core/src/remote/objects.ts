@@ -65,7 +65,7 @@ let nextObjectId = 1;
 let nextPeerId = 1;
 
 /** This thread as a peer of its own objects. */
-function selfPeer(): Peer {
+export function selfPeer(): Peer {
   return { id: 0, name: self.name, pid: adapter.pid, threadId: adapter.threadId };
 }
 

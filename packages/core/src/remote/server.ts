@@ -61,8 +61,9 @@ export function localServer(): StreamServer {
       } else if ("peer" in hello && peerHandler !== undefined) {
         const channel = new StreamChannel();
         channel.unref();
-        channel.attach(stream, { reader, frames });
+        // Handlers first: the frames that came with the hello are dispatched on attach.
         peerHandler(channel, hello.peer);
+        channel.attach(stream, { reader, frames });
       } else {
         stream.destroy();
       }

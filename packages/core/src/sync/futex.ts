@@ -1,0 +1,44 @@
+/**
+ * Waiting on a SharedArrayBuffer cell, with a deadline: asynchronously (`Atomics.waitAsync`,
+ * which never blocks the event loop) or synchronously (`Atomics.wait`, for the thread-only
+ * `…Sync` methods). Every primitive's waiting goes through here.
+ *
+ * @internal
+ * @module
+ */
+
+/** A point in time from a timeout in ms: `undefined` waits forever, a negative timeout acts as 0. */
+export function deadline(timeoutMs: number | undefined): number {
+  if (timeoutMs === undefined || timeoutMs === null) return Infinity;
+  if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) throw new TypeError("timeout must be a number of milliseconds");
+  return performance.now() + Math.max(0, timeoutMs);
+}
+
+/** Milliseconds left until `until` (Infinity for none, 0 when passed). */
+export function remaining(until: number): number {
+  return until === Infinity ? Infinity : Math.max(0, until - performance.now());
+}
+
+/**
+ * Waits until `cells[index]` may have changed from `expected`, or `until` passes. Returns
+ * false on timeout. Spurious wake-ups are possible: callers re-check their condition.
+ */
+export async function waitChange(cells: Int32Array, index: number, expected: number, until: number): Promise<boolean> {
+  const ms = remaining(until);
+  if (ms === 0) return Atomics.load(cells, index) !== expected;
+  const r = Atomics.waitAsync(cells, index, expected, ms === Infinity ? undefined : ms);
+  if (!r.async) return r.value !== "timed-out";
+  return (await r.value) !== "timed-out";
+}
+
+/** The synchronous twin of {@link waitChange}: blocks the calling thread. */
+export function waitChangeSync(cells: Int32Array, index: number, expected: number, until: number): boolean {
+  const ms = remaining(until);
+  if (ms === 0) return Atomics.load(cells, index) !== expected;
+  return Atomics.wait(cells, index, expected, ms === Infinity ? undefined : ms) !== "timed-out";
+}
+
+/** Wakes up to `count` waiters on `cells[index]` (all by default). */
+export function wake(cells: Int32Array, index: number, count = Infinity): void {
+  Atomics.notify(cells, index, count);
+}

@@ -1,0 +1,135 @@
+/**
+ * The lock algorithm on shared memory, used by `Lock`, `RLock` and `Condition`. Five 32-bit cells:
+ * the state (0 free, 1 held), the holder's token, the pid of a holder that died holding it (0 if
+ * none), whether that holder was a thread, and the recursion count (RLock).
+ *
+ * @internal
+ * @module
+ */
+import { AbandonedLockError, SyncStateError } from "./errors.ts";
+import { deadline, waitChange, waitChangeSync } from "./futex.ts";
+
+/** Cell indexes. */
+export const STATE = 0;
+export const HOLDER = 1;
+export const DEAD_PID = 2;
+export const DEAD_WAS_THREAD = 3;
+export const COUNT = 4;
+/** How many cells a lock needs. */
+export const LOCK_CELLS = 5;
+
+/** Options of `acquire`, as in Python: `blocking` (default true) and `timeout` in ms. */
+export interface AcquireOptions {
+  /** Wait for the lock (the default) or return false at once if it is taken. */
+  blocking?: boolean;
+  /** The longest wait in milliseconds; a negative timeout acts as 0. Only with `blocking`. */
+  timeout?: number;
+}
+
+function checkOptions(options: AcquireOptions): number {
+  if (options === null || typeof options !== "object") throw new TypeError("acquire(options): options must be an object");
+  if (options.blocking === false) {
+    if (options.timeout !== undefined) throw new TypeError("acquire(): a timeout cannot be given for a non-blocking call");
+    return 0;
+  }
+  return deadline(options.timeout);
+}
+
+/** Takes the lock if it is free; the recursion count becomes 1. */
+function tryTake(c: Int32Array, holder: number): boolean {
+  if (Atomics.compareExchange(c, STATE, 0, 1) !== 0) return false;
+  Atomics.store(c, HOLDER, holder);
+  Atomics.store(c, COUNT, 1);
+  return true;
+}
+
+/**
+ * After taking the lock: if its last holder died holding it, free it again and report that once.
+ */
+function reportAbandoned(c: Int32Array): void {
+  const pid = Atomics.exchange(c, DEAD_PID, 0);
+  if (pid === 0) return;
+  const thread = Atomics.load(c, DEAD_WAS_THREAD) === 1;
+  forceRelease(c);
+  throw new AbandonedLockError(pid, thread);
+}
+
+function reentered(c: Int32Array, holder: number, reentrant: boolean): boolean {
+  if (!reentrant || Atomics.load(c, STATE) !== 1 || Atomics.load(c, HOLDER) !== holder) return false;
+  Atomics.add(c, COUNT, 1);
+  return true;
+}
+
+/** Acquires asynchronously: never blocks the event loop. */
+export async function acquire(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): Promise<boolean> {
+  const until = checkOptions(options);
+  if (reentered(c, holder, reentrant)) return true;
+  for (;;) {
+    if (tryTake(c, holder)) {
+      reportAbandoned(c);
+      return true;
+    }
+    if (!(await waitChange(c, STATE, 1, until))) {
+      if (!tryTake(c, holder)) return false;
+      reportAbandoned(c);
+      return true;
+    }
+  }
+}
+
+/** Acquires synchronously, blocking the calling thread (the thread-only `acquireSync`). */
+export function acquireSync(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): boolean {
+  const until = checkOptions(options);
+  if (reentered(c, holder, reentrant)) return true;
+  for (;;) {
+    if (tryTake(c, holder)) {
+      reportAbandoned(c);
+      return true;
+    }
+    if (!waitChangeSync(c, STATE, 1, until)) {
+      if (!tryTake(c, holder)) return false;
+      reportAbandoned(c);
+      return true;
+    }
+  }
+}
+
+/**
+ * Releases. A plain lock may be released by anyone (as in Python); a re-entrant one only by its
+ * holder, once per acquire.
+ */
+export function release(c: Int32Array, holder: number, reentrant: boolean): void {
+  if (reentrant) {
+    if (Atomics.load(c, STATE) !== 1 || Atomics.load(c, HOLDER) !== holder) {
+      throw new SyncStateError("cannot release un-acquired lock");
+    }
+    if (Atomics.sub(c, COUNT, 1) > 1) return;
+  } else if (Atomics.load(c, STATE) !== 1) {
+    throw new SyncStateError("release unlocked lock");
+  }
+  forceRelease(c);
+}
+
+/** Frees the lock whoever holds it, and wakes one waiter. */
+export function forceRelease(c: Int32Array): void {
+  Atomics.store(c, HOLDER, 0);
+  Atomics.store(c, COUNT, 0);
+  Atomics.store(c, STATE, 0);
+  Atomics.notify(c, STATE, 1);
+}
+
+/** Whether `holder` holds the lock. */
+export function isHeldBy(c: Int32Array, holder: number): boolean {
+  return Atomics.load(c, STATE) === 1 && Atomics.load(c, HOLDER) === holder;
+}
+
+/**
+ * Releases a lock whose holder died, recording who, so that the next acquirer is told (see
+ * {@link AbandonedLockError}). Does nothing unless `holder` holds it.
+ */
+export function abandon(c: Int32Array, holder: number, pid: number, thread: boolean): void {
+  if (!isHeldBy(c, holder)) return;
+  Atomics.store(c, DEAD_WAS_THREAD, thread ? 1 : 0);
+  Atomics.store(c, DEAD_PID, pid);
+  forceRelease(c);
+}

@@ -1,0 +1,230 @@
+/**
+ * `Lock` and `RLock`: Python's `multiprocessing.Lock` and `RLock`, for both contexts.
+ *
+ * @module
+ */
+import { adapter } from "../runtime/index.ts";
+import type { Peer } from "../remote/objects.ts";
+import { self } from "../process/state.ts";
+import { holderOf, localHolder } from "./holder.ts";
+import { abandon, acquire, acquireSync, LOCK_CELLS, release, isHeldBy, type AcquireOptions } from "./lock-cells.ts";
+import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "./primitive.ts";
+import { LockTimeoutError } from "./errors.ts";
+
+export type { AcquireOptions } from "./lock-cells.ts";
+
+/** Locks known to this thread, checked when a worker-thread child ends holding one. */
+const known = new Set<WeakRef<LockBase>>();
+self.threadChildExitHooks.add((threadId) => {
+  for (const ref of known) {
+    const lock = ref.deref();
+    if (lock === undefined) known.delete(ref);
+    else lock.holderDied(threadId + 1, adapter.pid, true);
+  }
+});
+
+/**
+ * A held lock, released when disposed: what {@link Lock.hold} returns, for `await using`.
+ *
+ * @example
+ * ```ts
+ * {
+ *   await using _held = await lock.hold();
+ *   // … the lock is held here, and released at the end of the block, even if it throws
+ * }
+ * ```
+ */
+export interface HeldLock extends AsyncDisposable {
+  /** Releases the lock (at most once; disposing afterwards does nothing). */
+  release(): Promise<void>;
+}
+
+/** What `Lock` and `RLock` share. */
+abstract class LockBase extends SharedPrimitive {
+  protected abstract get reentrant(): boolean;
+
+  protected constructor(state: PrimitiveState) {
+    super(state);
+    if (this.isLocal) known.add(new WeakRef(this));
+  }
+
+  /**
+   * Acquires the lock: waits until it is free (or `timeout` ms pass), then holds it.
+   *
+   * @param options - `blocking: false` to return at once; `timeout` in milliseconds.
+   * @returns true if the lock was acquired, false if not (non-blocking, or timed out).
+   * @throws AbandonedLockError once, if the last holder died holding it (the lock is then free).
+   */
+  acquire(options: AcquireOptions = {}): Promise<boolean> {
+    return this.invoke("acquire", [options]) as Promise<boolean>;
+  }
+
+  /**
+   * Releases the lock. The returned promise settles when the release has taken effect; a child
+   * that exits without awaiting it still releases the lock first.
+   *
+   * @throws SyncStateError (as a rejection) if the lock is not held (for an RLock: not by the caller).
+   */
+  release(): Promise<void> {
+    return this.invoke("release", [], true) as Promise<void>;
+  }
+
+  /**
+   * Acquires the lock synchronously, blocking the calling thread: thread context only (the lock's
+   * memory must be shared with this thread). Meant for code running in worker threads; on the main
+   * thread it blocks the event loop while it waits.
+   *
+   * @param options - as for {@link LockBase.acquire}.
+   * @returns whether the lock was acquired.
+   * @throws TypeError if the lock lives in another OS process.
+   */
+  acquireSync(options: AcquireOptions = {}): boolean {
+    return acquireSync(this.localCells("acquireSync"), localHolder(), options, this.reentrant);
+  }
+
+  /**
+   * Releases the lock synchronously: thread context only.
+   *
+   * @throws SyncStateError if the lock is not held.
+   * @throws TypeError if the lock lives in another OS process.
+   */
+  releaseSync(): void {
+    release(this.localCells("releaseSync"), localHolder(), this.reentrant);
+  }
+
+  /**
+   * Acquires the lock and returns a guard that releases it: `await using _ = await lock.hold()`.
+   *
+   * @param options - `timeout` in milliseconds.
+   * @returns the held lock.
+   * @throws LockTimeoutError if the lock could not be acquired within `timeout`.
+   */
+  async hold(options: { timeout?: number } = {}): Promise<HeldLock> {
+    if (!(await this.acquire({ timeout: options.timeout }))) {
+      throw new LockTimeoutError(`could not acquire the lock within ${options.timeout} ms`);
+    }
+    let released = false;
+    const releaseOnce = async (): Promise<void> => {
+      if (released) return;
+      released = true;
+      await this.release();
+    };
+    return { release: releaseOnce, [Symbol.asyncDispose]: releaseOnce };
+  }
+
+  /**
+   * Runs `fn` while holding the lock, and releases it afterwards even if `fn` throws.
+   *
+   * @param fn - the critical section; may be async.
+   * @param options - `timeout` in milliseconds for acquiring.
+   * @returns what `fn` returns.
+   * @throws LockTimeoutError if the lock could not be acquired within `timeout`.
+   */
+  async withLock<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}): Promise<T> {
+    const held = await this.hold(options);
+    try {
+      return await fn();
+    } finally {
+      await held.release();
+    }
+  }
+
+  protected override perform(method: string, args: unknown[], holder: number): unknown {
+    const c = this.cells!;
+    switch (method) {
+      case "acquire":
+        return acquire(c, holder, (args[0] ?? {}) as AcquireOptions, this.reentrant);
+      case "release":
+        return release(c, holder, this.reentrant);
+      default:
+        throw new TypeError(`${this.constructor.name} has no method ${method}`);
+    }
+  }
+
+  protected override peerGone(peer: Peer): void {
+    this.holderDied(holderOf(peer), peer.pid, false);
+  }
+
+  /** Frees the lock if `holder` held it when it died. @internal */
+  holderDied(holder: number, pid: number, thread: boolean): void {
+    const c = this.cells;
+    if (c !== undefined && isHeldBy(c, holder)) abandon(c, holder, pid, thread);
+  }
+}
+
+/**
+ * A lock (Python's `multiprocessing.Lock`): one holder at a time; any process or thread may
+ * release it, not only the one that acquired it. Pass it to children as a `Process` argument: it
+ * travels as a handle to the same lock, not a copy.
+ *
+ * If the holder dies while holding it (killed, crashed, or exited without releasing), the lock is
+ * released and the next acquirer gets an {@link AbandonedLockError} once.
+ *
+ * @example
+ * ```ts
+ * import { Lock, Process, isMain, task } from "@multiproc/core";
+ *
+ * export const report = task(import.meta, async function report(lock: Lock, n: number) {
+ *   await lock.withLock(() => console.log(`child ${n} has the floor`));
+ * });
+ *
+ * if (isMain(import.meta)) {
+ *   const lock = new Lock();
+ *   const children = [1, 2, 3].map((n) => new Process({ target: report, args: [lock, n] }));
+ *   children.forEach((p) => p.start());
+ *   for (const p of children) await p.join();
+ * }
+ * ```
+ */
+export class Lock extends LockBase {
+  /** Creates an unlocked lock. */
+  constructor();
+  /** @internal */
+  constructor(token: typeof fromState, state: PrimitiveState);
+  constructor(token?: typeof fromState, state?: PrimitiveState) {
+    super(token === fromState && state !== undefined ? state : { sab: new SharedArrayBuffer(LOCK_CELLS * 4) });
+  }
+
+  protected get kind(): string {
+    return "@multiproc/core:Lock";
+  }
+
+  protected get reentrant(): boolean {
+    return false;
+  }
+}
+
+/**
+ * A re-entrant lock (Python's `multiprocessing.RLock`): the holder — a process or a thread — may
+ * acquire it again, and must release it as many times; only the holder may release it.
+ *
+ * @example
+ * ```ts
+ * import { RLock } from "@multiproc/core";
+ * const lock = new RLock();
+ * await lock.acquire();
+ * await lock.acquire(); // the same holder: fine
+ * await lock.release();
+ * await lock.release(); // now free
+ * ```
+ */
+export class RLock extends LockBase {
+  /** Creates an unlocked re-entrant lock. */
+  constructor();
+  /** @internal */
+  constructor(token: typeof fromState, state: PrimitiveState);
+  constructor(token?: typeof fromState, state?: PrimitiveState) {
+    super(token === fromState && state !== undefined ? state : { sab: new SharedArrayBuffer(LOCK_CELLS * 4) });
+  }
+
+  protected get kind(): string {
+    return "@multiproc/core:RLock";
+  }
+
+  protected get reentrant(): boolean {
+    return true;
+  }
+}
+
+registerPrimitive("@multiproc/core:Lock", (state) => new Lock(fromState, state));
+registerPrimitive("@multiproc/core:RLock", (state) => new RLock(fromState, state));

@@ -1,0 +1,148 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AbandonedLockError, Lock, LockTimeoutError, Process, RLock, SyncStateError, type ContextName } from "../src/index.ts";
+import { acquireAndExit, holdFor, holdForever, releaseIt, useSync } from "./fixtures/sync-tasks.ts";
+import { readReport, tempDir, waitForFile } from "./helpers.ts";
+
+const contexts: ContextName[] = ["process", "thread"];
+
+describe("Lock and RLock in this process", () => {
+  it("acquire, release; releasing an unlocked lock throws", async () => {
+    const lock = new Lock();
+    expect(await lock.acquire()).toBe(true);
+    expect(await lock.acquire({ blocking: false })).toBe(false);
+    await lock.release();
+    await expect(lock.release()).rejects.toThrow(SyncStateError);
+    await expect(lock.release()).rejects.toThrow(/release unlocked lock/);
+  });
+
+  it("a timed acquire of a held lock returns false after the timeout; a negative timeout acts as 0", async () => {
+    const lock = new Lock();
+    await lock.acquire();
+    const t0 = performance.now();
+    expect(await lock.acquire({ timeout: 200 })).toBe(false);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
+    expect(await lock.acquire({ timeout: -5 })).toBe(false);
+    await expect(lock.acquire({ blocking: false, timeout: 1 })).rejects.toThrow(/non-blocking/);
+  });
+
+  it("RLock: re-entrant for its holder, released as often as acquired", async () => {
+    const lock = new RLock();
+    expect(await lock.acquire()).toBe(true);
+    expect(await lock.acquire()).toBe(true);
+    await lock.release();
+    await lock.release();
+    await expect(lock.release()).rejects.toThrow(/cannot release un-acquired lock/);
+  });
+
+  it("withLock and hold release the lock even when the body throws", async () => {
+    const lock = new Lock();
+    await expect(lock.withLock(() => Promise.reject(new Error("inside")))).rejects.toThrow("inside");
+    expect(await lock.acquire({ blocking: false })).toBe(true);
+    await lock.release();
+    {
+      await using _held = await lock.hold();
+      expect(await lock.acquire({ blocking: false })).toBe(false);
+    }
+    expect(await lock.acquire({ blocking: false })).toBe(true);
+    await expect(lock.hold({ timeout: 20 })).rejects.toThrow(LockTimeoutError);
+    await lock.release();
+  });
+
+  it("many concurrent async acquirers never overlap", async () => {
+    const lock = new Lock();
+    let inside = 0;
+    let maxInside = 0;
+    await Promise.all(
+      Array.from({ length: 200 }, () =>
+        lock.withLock(async () => {
+          inside++;
+          maxInside = Math.max(maxInside, inside);
+          await Promise.resolve();
+          inside--;
+        }),
+      ),
+    );
+    expect(maxInside).toBe(1);
+  });
+});
+
+describe.each(contexts)("Lock across the %s context", (context) => {
+  it("a lock released by a child wakes the parent waiting for it", async () => {
+    const lock = new Lock();
+    const held = join(tempDir(), "held.json");
+    const p = new Process({ target: holdFor, args: [lock, held, 300], context });
+    p.start();
+    expect(await waitForFile(held, 10_000)).toBe(true);
+    expect(await lock.acquire({ blocking: false })).toBe(false);
+    expect(await lock.acquire({ timeout: 10_000 })).toBe(true);
+    await lock.release();
+    await p.join();
+    expect(p.exitCode).toBe(0);
+  });
+
+  it("acquire({ timeout: 200 }) on a lock a child holds returns false after at least 150 ms", async () => {
+    const lock = new Lock();
+    const held = join(tempDir(), "held.json");
+    const p = new Process({ target: holdFor, args: [lock, held, 1_500], context });
+    p.start();
+    expect(await waitForFile(held, 10_000)).toBe(true);
+    const t0 = performance.now();
+    expect(await lock.acquire({ timeout: 200 })).toBe(false);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
+    await p.join();
+  });
+
+  it("any process may release a Lock; only the holder may release an RLock", async () => {
+    const dir = tempDir();
+    const lock = new Lock();
+    await lock.acquire();
+    const a = new Process({ target: releaseIt, args: [lock, join(dir, "a.json")], context });
+    a.start();
+    await a.join();
+    expect(readReport(join(dir, "a.json"))).toEqual({ ok: true });
+    expect(await lock.acquire({ blocking: false })).toBe(true);
+
+    const rlock = new RLock();
+    await rlock.acquire();
+    const b = new Process({ target: releaseIt, args: [rlock, join(dir, "b.json")], context });
+    b.start();
+    await b.join();
+    expect(readReport(join(dir, "b.json"))).toMatchObject({ ok: false, name: "SyncStateError" });
+    await rlock.release();
+  });
+
+  it("a lock held by a child that is killed is released, and the next acquirer is told once", async () => {
+    const lock = new Lock();
+    const held = join(tempDir(), "held.json");
+    const p = new Process({ target: holdForever, args: [lock, held], context });
+    p.start();
+    expect(await waitForFile(held, 10_000)).toBe(true);
+    p.kill();
+    await p.join();
+    const err = await lock.acquire({ timeout: 10_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbandonedLockError);
+    expect((err as AbandonedLockError).holderPid).toBe(p.pid);
+    expect(await lock.acquire({ blocking: false })).toBe(true);
+    await lock.release();
+  });
+
+  it("a child that exits holding a lock abandons it too", async () => {
+    const lock = new Lock();
+    const p = new Process({ target: acquireAndExit, args: [lock], context });
+    p.start();
+    await p.join();
+    expect(p.exitCode).toBe(0);
+    await expect(lock.acquire({ timeout: 10_000 })).rejects.toThrow(AbandonedLockError);
+    expect(await lock.acquire({ blocking: false })).toBe(true);
+  });
+
+  it("the synchronous methods work in worker threads and say why they cannot in other processes", async () => {
+    const file = join(tempDir(), "sync.json");
+    const p = new Process({ target: useSync, args: [new Lock(), file], context });
+    p.start();
+    await p.join();
+    if (context === "thread") expect(readReport(file)).toEqual({ ok: true, got: true });
+    else expect(readReport(file)).toMatchObject({ ok: false, name: "TypeError", message: expect.stringMatching(/use the async method/) });
+  });
+});
