@@ -60,6 +60,10 @@ export function runChild(channel: Channel): void {
 async function run(info: StartInfo, args: () => unknown, state: (() => unknown) | undefined): Promise<never> {
   let code = 0;
   try {
+    for (const url of info.preload) {
+      self.preload.add(url);
+      await import(url);
+    }
     const cls = info.subclass === null ? Process : await Process.resolveSubclass(info.subclass);
     const target = info.target === null ? undefined : await resolveTask(info.target);
     const proc = Reflect.construct(Process, [rehydrate], cls) as Process<unknown[]>;
@@ -72,6 +76,13 @@ async function run(info: StartInfo, args: () => unknown, state: (() => unknown) 
     code = 1;
   }
   await settleChildren();
+  for (const hook of self.beforeExitHooks) {
+    try {
+      await hook();
+    } catch (error) {
+      report(error);
+    }
+  }
   // Whatever this child sent to objects owned elsewhere (items put on a queue, a lock released)
   // has arrived before it exits.
   await drainCalls();

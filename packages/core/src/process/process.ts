@@ -57,6 +57,7 @@ export interface StartInfo {
   readonly context: ContextName;
   readonly defaultContext: ContextName | undefined;
   readonly parent: { name: string; pid: number; threadId: number };
+  readonly preload: string[];
 }
 
 const subclasses = new Map<Function, TaskRef>();
@@ -288,6 +289,7 @@ export class Process<A extends unknown[] = unknown[]> {
       context,
       defaultContext: self.defaultContext,
       parent: { name: self.name, pid: adapter.pid, threadId: adapter.threadId },
+      preload: [...self.preload],
     };
     const state = subclass === null ? undefined : { ...this };
     const child = startChild(context, this.#name);

@@ -50,6 +50,10 @@ export const self = {
   defaultContext: undefined as ContextName | undefined,
   /** Started children that have not yet been seen to exit. */
   children: new Set<LiveChild>(),
+  /** Modules every child imports before it decodes its arguments (they register handle kinds). */
+  preload: new Set<string>(),
+  /** Run by a child after its `run()` returns, before it exits (closing what it still has open). */
+  beforeExitHooks: new Set<() => unknown>(),
   /** Called with a worker thread's id when a child running in the thread context ends. */
   threadChildExitHooks: new Set<(threadId: number) => void>(),
 };

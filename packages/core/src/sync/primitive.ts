@@ -54,8 +54,11 @@ export abstract class SharedPrimitive {
   /** Told that a peer which used this primitive has gone. */
   protected peerGone(_peer: Peer): void {}
 
-  /** What else the handle carries besides the memory or address. */
-  protected extraState(): unknown {
+  /**
+   * What else the handle carries besides the memory or address. `target` says where it goes: a
+   * SharedArrayBuffer may be included only for `"thread"`.
+   */
+  protected extraState(_target: Target): unknown {
     return undefined;
   }
 
@@ -127,9 +130,10 @@ export abstract class SharedPrimitive {
    * @returns the handle.
    */
   [reduceSymbol](target: Target): ReducedHandle {
-    const extra = this.extraState();
-    if (target === "thread" && this.#sab !== undefined) return { kind: this.kind, state: { sab: this.#sab, extra } };
-    return { kind: this.kind, state: { address: this.#serve(), extra } };
+    if (target === "thread" && this.#sab !== undefined) {
+      return { kind: this.kind, state: { sab: this.#sab, extra: this.extraState("thread") } };
+    }
+    return { kind: this.kind, state: { address: this.#serve(), extra: this.extraState("process") } };
   }
 }
 

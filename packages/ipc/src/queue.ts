@@ -1,0 +1,426 @@
+/**
+ * `Queue`, `SimpleQueue` and `JoinableQueue`: Python's `multiprocessing` queues, for both contexts.
+ *
+ * Items are encoded when they are put (so a later change to the object does not reach the
+ * receiver) and decoded when they are taken. The items live in the process that created the queue:
+ * its worker threads reach them through shared memory, other OS processes through that process's
+ * socket. Unlike CPython, a child may exit right after `put()` — even without awaiting it — and
+ * nothing it put is lost: a child does not exit before its puts have reached the queue.
+ *
+ * @module
+ */
+import { decodeFromBytes, encodeToBytes, type Target } from "@multiproc/core";
+import {
+  deadline,
+  fromState,
+  localObject,
+  preloadInChildren,
+  registerPrimitive,
+  SharedPrimitive,
+  waitChange,
+  type Peer,
+  type PrimitiveState,
+} from "@multiproc/core/internal";
+import { Empty, Full, QueueClosedError } from "./errors.ts";
+import { ALL_DONE, NOT_EMPTY, NOT_FULL, QueueBuffer, UNFINISHED } from "./queue-buffer.ts";
+
+/** How `put` and `get` wait: as in Python, `block` (default true) and `timeout` in milliseconds. */
+export interface QueueWaitOptions {
+  /** Wait for room or an item (the default), or fail at once with `Full` / `Empty`. */
+  block?: boolean;
+  /** The longest wait in milliseconds; a negative timeout acts as 0. */
+  timeout?: number;
+}
+
+/** Options of a new queue. */
+export interface QueueOptions {
+  /** The most items the queue holds; `put` waits while it is full. 0 or less: no limit (the default). */
+  maxsize?: number;
+}
+
+class Cancelled extends Error {}
+
+interface QueueExtra {
+  readonly data?: SharedArrayBuffer;
+}
+
+function untilOf(options: QueueWaitOptions): number {
+  if (options === null || typeof options !== "object") throw new TypeError("options must be an object such as { timeout: 100 }");
+  return options.block === false ? 0 : deadline(options.timeout);
+}
+
+/** What every queue shares. */
+abstract class QueueBase<T> extends SharedPrimitive {
+  readonly #buffer: QueueBuffer | undefined;
+  /** Waits of remote peers, cancelled when the peer goes. */
+  readonly #waits = new Map<number, Set<{ cancelled: boolean }>>();
+
+  protected constructor(state: PrimitiveState) {
+    super(state);
+    const extra = state.extra as QueueExtra | undefined;
+    if (this.sharedBuffer !== undefined) {
+      // A handle that came back to the owner carries no memory: take the original's.
+      const original = state.address === undefined ? undefined : (localObject(state.address) as { primitive?: QueueBase<unknown> } | undefined)?.primitive;
+      const data = extra?.data ?? (original === undefined ? undefined : original.#buffer?.data);
+      this.#buffer = new QueueBuffer(this.sharedBuffer, data);
+    }
+  }
+
+  /** Whether `put` counts unfinished tasks (JoinableQueue). */
+  protected get joinable(): boolean {
+    return false;
+  }
+
+  protected override extraState(target: Target): QueueExtra {
+    return target === "thread" ? { data: this.#buffer?.data } : {};
+  }
+
+  /**
+   * Puts an item, waiting for room in a bounded queue. The item is encoded now: later changes to
+   * it do not reach the receiver.
+   *
+   * @param item - the item.
+   * @param options - `block: false` or a `timeout` in ms to fail with {@link Full} instead of waiting.
+   * @throws SerializationError (as a rejection, at once) for an item that cannot be sent, naming the path.
+   * @throws Full if the queue stayed full; QueueClosedError if the queue is closed.
+   */
+  put(item: T, options: QueueWaitOptions = {}): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeToBytes(item, { path: "item" });
+      untilOf(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.invoke("put", [bytes, options], true) as Promise<void>;
+  }
+
+  /**
+   * Takes the oldest item, waiting for one to arrive.
+   *
+   * @param options - `block: false` or a `timeout` in ms to fail with {@link Empty} instead of waiting.
+   * @returns the item.
+   * @throws Empty if no item came; QueueClosedError if the queue is closed and drained.
+   */
+  get(options: QueueWaitOptions = {}): Promise<T> {
+    try {
+      untilOf(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.invoke("get", [options]).then((bytes) => decodeFromBytes(bytes as Uint8Array) as T);
+  }
+
+  /**
+   * Whether the queue has no item (Python's `empty()`; as there, the answer may be stale by the
+   * time you act on it).
+   *
+   * @returns true if it holds no item.
+   */
+  async empty(): Promise<boolean> {
+    return ((await this.invoke("qsize", [])) as number) === 0;
+  }
+
+  /**
+   * Closes the queue for everyone: later `put`s fail with {@link QueueClosedError}; `get`s still
+   * take what is left, then fail with it (and `for await` loops end).
+   */
+  close(): Promise<void> {
+    return this.invoke("close", [], true) as Promise<void>;
+  }
+
+  /**
+   * Iterates over the items until the queue is closed and drained.
+   *
+   * @returns an async iterator of items.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      try {
+        yield await this.get();
+      } catch (error) {
+        if (error instanceof QueueClosedError) return;
+        throw error;
+      }
+    }
+  }
+
+  protected override perform(method: string, args: unknown[], _holder: number, peer: Peer): unknown {
+    const buffer = this.#buffer!;
+    switch (method) {
+      case "put": {
+        // The common case, without waiting: no promise machinery.
+        const outcome = buffer.tryPut(args[0] as Uint8Array, this.joinable);
+        if (outcome === "ok") return undefined;
+        if (outcome === "closed") throw new QueueClosedError("cannot put on a closed queue");
+        return this.#put(buffer, args[0] as Uint8Array, (args[1] ?? {}) as QueueWaitOptions, peer);
+      }
+      case "get": {
+        const item = buffer.tryGet();
+        if (item instanceof Uint8Array) return item;
+        if (item === "closed") throw new QueueClosedError("the queue is closed and has no item left");
+        return this.#get(buffer, (args[0] ?? {}) as QueueWaitOptions, peer);
+      }
+      case "qsize":
+        return buffer.count;
+      case "full":
+        return buffer.maxsize > 0 && buffer.count >= buffer.maxsize;
+      case "close":
+        return buffer.close();
+      case "taskDone":
+        if (!buffer.taskDone()) throw new RangeError("taskDone() called too many times");
+        return undefined;
+      case "join":
+        return this.#join(buffer);
+      case "poll":
+        return this.#poll(buffer, args[0] as number | undefined, peer);
+      default:
+        throw new TypeError(`${this.constructor.name} has no method ${method}`);
+    }
+  }
+
+  /** Runs `attempt` until it gives an answer, waiting on `seqCell` between tries. */
+  async #waitFor<R>(buffer: QueueBuffer, seqCell: number, until: number, peer: Peer, attempt: () => R | undefined): Promise<R | undefined> {
+    const token = { cancelled: false };
+    let set = this.#waits.get(peer.id);
+    if (set === undefined) this.#waits.set(peer.id, (set = new Set()));
+    set.add(token);
+    try {
+      for (;;) {
+        const seq = Atomics.load(buffer.cells, seqCell);
+        const result = attempt();
+        if (result !== undefined) return result;
+        if (token.cancelled) throw new Cancelled();
+        if (!(await waitChange(buffer.cells, seqCell, seq, until))) return attempt();
+      }
+    } finally {
+      set.delete(token);
+    }
+  }
+
+  async #put(buffer: QueueBuffer, bytes: Uint8Array, options: QueueWaitOptions, peer: Peer): Promise<void> {
+    const outcome = await this.#waitFor(buffer, NOT_FULL, untilOf(options), peer, () => {
+      const o = buffer.tryPut(bytes, this.joinable);
+      return o === "full" ? undefined : o;
+    });
+    if (outcome === "closed") throw new QueueClosedError("cannot put on a closed queue");
+    if (outcome === undefined) throw new Full();
+  }
+
+  async #get(buffer: QueueBuffer, options: QueueWaitOptions, peer: Peer): Promise<Uint8Array> {
+    const item = await this.#waitFor(buffer, NOT_EMPTY, untilOf(options), peer, () => {
+      const r = buffer.tryGet();
+      return r === "empty" ? undefined : r;
+    });
+    if (item === "closed") throw new QueueClosedError("the queue is closed and has no item left");
+    if (item === undefined) throw new Empty();
+    return item;
+  }
+
+  async #poll(buffer: QueueBuffer, timeoutMs: number | undefined, peer: Peer): Promise<boolean> {
+    const ready = await this.#waitFor(buffer, NOT_EMPTY, deadline(timeoutMs), peer, () =>
+      buffer.count > 0 || buffer.closed ? true : undefined,
+    );
+    return ready === true;
+  }
+
+  async #join(buffer: QueueBuffer): Promise<void> {
+    for (;;) {
+      const seq = Atomics.load(buffer.cells, ALL_DONE);
+      if (Atomics.load(buffer.cells, UNFINISHED) <= 0) return;
+      await waitChange(buffer.cells, ALL_DONE, seq, Infinity);
+    }
+  }
+
+  protected override peerGone(peer: Peer): void {
+    const set = this.#waits.get(peer.id);
+    if (set === undefined) return;
+    for (const token of set) token.cancelled = true;
+    this.#waits.delete(peer.id);
+    // Wake the waits so they see they were cancelled: a dead peer's get must not take an item.
+    const cells = this.#buffer!.cells;
+    Atomics.add(cells, NOT_EMPTY, 1);
+    Atomics.add(cells, NOT_FULL, 1);
+    Atomics.notify(cells, NOT_EMPTY);
+    Atomics.notify(cells, NOT_FULL);
+  }
+}
+
+/**
+ * A FIFO queue shared by processes (Python's `multiprocessing.Queue`): pass it to children as a
+ * `Process` argument, `put` in one process and `get` in another. Items keep their order per
+ * producer.
+ *
+ * The methods are async and work the same in both contexts. `qsize()`, `empty()` and `full()` are
+ * snapshots, as in Python.
+ *
+ * @typeParam T - the items' type.
+ *
+ * @example
+ * ```ts
+ * import { Process, isMain, task } from "@multiproc/core";
+ * import { Queue } from "@multiproc/ipc";
+ *
+ * export const square = task(import.meta, async function square(n: number, results: Queue<number>) {
+ *   await results.put(n * n);
+ * });
+ *
+ * if (isMain(import.meta)) {
+ *   const results = new Queue<number>();
+ *   const children = [1, 2, 3].map((n) => new Process({ target: square, args: [n, results] }));
+ *   children.forEach((p) => p.start());
+ *   const got = [await results.get(), await results.get(), await results.get()];
+ *   for (const p of children) await p.join();
+ *   console.log(got.sort((a, b) => a - b)); // [1, 4, 9]
+ * }
+ * ```
+ */
+export class Queue<T = unknown> extends QueueBase<T> {
+  /**
+   * Creates an empty queue.
+   *
+   * @param options - `maxsize` for a bounded queue.
+   */
+  constructor(options?: QueueOptions);
+  /** @internal */
+  constructor(token: typeof fromState, state: PrimitiveState);
+  constructor(options: QueueOptions | typeof fromState = {}, state?: PrimitiveState) {
+    super(options === fromState && state !== undefined ? state : freshState(options as QueueOptions));
+  }
+
+  protected get kind(): string {
+    return "@multiproc/ipc:Queue";
+  }
+
+  /**
+   * Puts without waiting: fails with {@link Full} at once if a bounded queue is full.
+   *
+   * @param item - the item.
+   */
+  putNowait(item: T): Promise<void> {
+    return this.put(item, { block: false });
+  }
+
+  /**
+   * Gets without waiting: fails with {@link Empty} at once if there is no item.
+   *
+   * @returns the item.
+   */
+  getNowait(): Promise<T> {
+    return this.get({ block: false });
+  }
+
+  /**
+   * How many items the queue holds now.
+   *
+   * @returns the number of items.
+   */
+  async qsize(): Promise<number> {
+    return (await this.invoke("qsize", [])) as number;
+  }
+
+  /**
+   * Whether a bounded queue is full now.
+   *
+   * @returns true if a `put` would wait.
+   */
+  async full(): Promise<boolean> {
+    return (await this.invoke("full", [])) as boolean;
+  }
+}
+
+function freshState(options: QueueOptions): PrimitiveState {
+  if (options === null || typeof options !== "object") throw new TypeError("new Queue(options): options must be an object such as { maxsize: 10 }");
+  const maxsize = options.maxsize ?? 0;
+  if (typeof maxsize !== "number" || !Number.isInteger(maxsize)) throw new TypeError("maxsize must be an integer (0 or less: no limit)");
+  const buffer = new QueueBuffer(undefined, undefined, maxsize);
+  return { sab: buffer.control, extra: { data: buffer.data } };
+}
+
+/**
+ * A queue whose items are tasks to finish (Python's `multiprocessing.JoinableQueue`): consumers
+ * call `taskDone()` for every item they got, and `join()` waits until every item put has been
+ * marked done.
+ *
+ * @typeParam T - the items' type.
+ *
+ * @example
+ * ```ts
+ * import { task } from "@multiproc/core";
+ * import { JoinableQueue } from "@multiproc/ipc";
+ *
+ * export const worker = task(import.meta, async function worker(jobs: JoinableQueue<string>) {
+ *   for (;;) {
+ *     const job = await jobs.get();
+ *     console.log("doing", job);
+ *     await jobs.taskDone();
+ *   }
+ * });
+ * // parent: put the jobs, start daemonic workers, then `await jobs.join()`
+ * ```
+ */
+export class JoinableQueue<T = unknown> extends Queue<T> {
+  protected override get kind(): string {
+    return "@multiproc/ipc:JoinableQueue";
+  }
+
+  protected override get joinable(): boolean {
+    return true;
+  }
+
+  /**
+   * Marks one item as done.
+   *
+   * @throws RangeError (as a rejection) if called more times than items were put.
+   */
+  taskDone(): Promise<void> {
+    return this.invoke("taskDone", [], true) as Promise<void>;
+  }
+
+  /** Waits until every item put so far has been marked done. */
+  join(): Promise<void> {
+    return this.invoke("join", []) as Promise<void>;
+  }
+}
+
+/**
+ * A minimal unbounded queue (Python's `multiprocessing.SimpleQueue`): `put`, `get`, `empty`,
+ * `close`.
+ *
+ * @typeParam T - the items' type.
+ *
+ * @example
+ * ```ts
+ * import { SimpleQueue } from "@multiproc/ipc";
+ * const q = new SimpleQueue<string>();
+ * await q.put("hello");
+ * await q.get(); // "hello"
+ * ```
+ */
+export class SimpleQueue<T = unknown> extends QueueBase<T> {
+  /** Creates an empty queue. */
+  constructor();
+  /** @internal */
+  constructor(token: typeof fromState, state: PrimitiveState);
+  constructor(token?: typeof fromState, state?: PrimitiveState) {
+    super(token === fromState && state !== undefined ? state : freshState({}));
+  }
+
+  protected get kind(): string {
+    return "@multiproc/ipc:SimpleQueue";
+  }
+}
+
+/**
+ * Waits until the queue has an item or is closed, or `timeoutMs` passes (for `Connection.poll`).
+ *
+ * @internal
+ */
+export function pollQueue(queue: QueueBase<unknown>, timeoutMs: number | undefined): Promise<boolean> {
+  return (queue as unknown as { invoke(m: string, a: unknown[]): Promise<boolean> }).invoke("poll", [timeoutMs]);
+}
+
+preloadInChildren(import.meta.url);
+registerPrimitive("@multiproc/ipc:Queue", (state) => new Queue(fromState, state));
+registerPrimitive("@multiproc/ipc:JoinableQueue", (state) => new JoinableQueue(fromState, state));
+registerPrimitive("@multiproc/ipc:SimpleQueue", (state) => new SimpleQueue(fromState, state));

@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import { Process, SerializationError, type ContextName } from "@multiproc/core";
+import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
+import { consume, echo, joinWorker, produce, produceAndLeave, putThenHang } from "./fixtures/tasks.ts";
+
+const contexts: ContextName[] = ["process", "thread"];
+
+describe("Queue in one process", () => {
+  it("is FIFO, and copies items at put()", async () => {
+    const q = new Queue<{ n: number }>();
+    const item = { n: 1 };
+    await q.put(item);
+    item.n = 2;
+    await q.put(item);
+    expect(await q.qsize()).toBe(2);
+    expect(await q.get()).toEqual({ n: 1 });
+    expect(await q.get()).toEqual({ n: 2 });
+    expect(await q.empty()).toBe(true);
+  });
+
+  it("getNowait and a timed get fail with Empty: at once, and after at least the timeout", async () => {
+    const q = new Queue<number>();
+    await expect(q.getNowait()).rejects.toBeInstanceOf(Empty);
+    const t0 = performance.now();
+    await expect(q.get({ timeout: 120 })).rejects.toBeInstanceOf(Empty);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(100);
+    await expect(q.get({ timeout: -1 })).rejects.toBeInstanceOf(Empty);
+  });
+
+  it("a bounded queue: full(), putNowait and a timed put fail with Full, a waiting put proceeds when room appears", async () => {
+    const q = new Queue<number>({ maxsize: 1 });
+    await q.put(1);
+    expect(await q.full()).toBe(true);
+    await expect(q.putNowait(2)).rejects.toBeInstanceOf(Full);
+    const t0 = performance.now();
+    await expect(q.put(2, { timeout: 120 })).rejects.toBeInstanceOf(Full);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(100);
+    const waiting = q.put(3);
+    expect(await q.get()).toBe(1);
+    await waiting;
+    expect(await q.get()).toBe(3);
+  });
+
+  it("maxsize 0 or less means unbounded", async () => {
+    for (const maxsize of [0, -1]) {
+      const q = new Queue<number>({ maxsize });
+      for (let i = 0; i < 1000; i++) await q.putNowait(i);
+      expect(await q.qsize()).toBe(1000);
+      expect(await q.full()).toBe(false);
+    }
+  });
+
+  it("an unserialisable item is refused at once, naming it, and the queue stays usable", async () => {
+    const q = new Queue<unknown>();
+    const err = await q.put({ ok: 1, handler: () => 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SerializationError);
+    expect((err as Error).message).toContain("item.handler");
+    await q.put("fine");
+    expect(await q.get()).toBe("fine");
+  });
+
+  it("close(): puts fail, gets drain then fail, for-await ends", async () => {
+    const q = new Queue<number>();
+    await q.put(1);
+    await q.put(2);
+    await q.close();
+    await expect(q.put(3)).rejects.toBeInstanceOf(QueueClosedError);
+    const seen: number[] = [];
+    for await (const x of q) seen.push(x);
+    expect(seen).toEqual([1, 2]);
+    await expect(q.get()).rejects.toBeInstanceOf(QueueClosedError);
+  });
+
+  it("a get waiting on a queue that gets closed fails instead of hanging", async () => {
+    const q = new Queue<number>();
+    const waiting = q.get();
+    await q.close();
+    await expect(waiting).rejects.toBeInstanceOf(QueueClosedError);
+  });
+
+  it("bad options are rejected", async () => {
+    expect(() => new Queue({ maxsize: 1.5 })).toThrow(TypeError);
+    await expect(new Queue().get({ timeout: Number.NaN })).rejects.toThrow(TypeError);
+  });
+
+  it("SimpleQueue and JoinableQueue basics", async () => {
+    const s = new SimpleQueue<string>();
+    await s.put("a");
+    expect(await s.empty()).toBe(false);
+    expect(await s.get()).toBe("a");
+    const j = new JoinableQueue<number>();
+    await j.put(1);
+    await j.get();
+    await j.taskDone();
+    await j.join();
+    await expect(j.taskDone()).rejects.toThrow(/too many times/);
+  });
+
+  it("a 16 MiB item arrives intact", async () => {
+    const q = new Queue<Uint8Array>();
+    const big = new Uint8Array(16 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big[i] = i & 0xff;
+    await q.put(big);
+    const got = await q.get();
+    expect(got.length).toBe(big.length);
+    expect(Buffer.from(got).equals(Buffer.from(big))).toBe(true);
+  });
+});
+
+describe.each(contexts)("Queue across the %s context", (context) => {
+  it("parent and child both put; order per producer is kept", async () => {
+    const q = new Queue<[number, number]>();
+    const p = new Process({ target: produce, args: [q, 1, 500], context });
+    p.start();
+    for (let i = 0; i < 500; i++) await q.put([0, i]);
+    const next = [0, 0];
+    for (let k = 0; k < 1000; k++) {
+      const [id, i] = await q.get();
+      expect(i).toBe(next[id]);
+      next[id]!++;
+    }
+    await p.join();
+    expect(next).toEqual([500, 500]);
+  });
+
+  it("2 producers × 2 consumers: every item received exactly once", async () => {
+    const n = context === "thread" ? 100_000 : 20_000;
+    const q = new Queue<[number, number]>({ maxsize: 1000 });
+    const out = new Queue<unknown[]>();
+    const producers = [1, 2].map((id) => new Process({ target: produce, args: [q, id, n / 2], context }));
+    const consumers = [0, 1].map(() => new Process({ target: consume, args: [q, n / 2, out], context }));
+    [...producers, ...consumers].forEach((p) => p.start());
+    const all = [...((await out.get()) as [number, number][]), ...((await out.get()) as [number, number][])];
+    for (const p of [...producers, ...consumers]) await p.join();
+    expect(all).toHaveLength(n);
+    expect(new Set(all.map(([id, i]) => `${id}:${i}`)).size).toBe(n);
+  }, 120_000);
+
+  it("a child may exit right after put() without awaiting it: nothing is lost", async () => {
+    const q = new Queue<number>();
+    const p = new Process({ target: produceAndLeave, args: [q, 200], context });
+    p.start();
+    await p.join();
+    expect(p.exitCode).toBe(0);
+    const got: number[] = [];
+    for (let i = 0; i < 200; i++) got.push(await q.get({ timeout: 5_000 }));
+    expect(got).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it("items round-trip through a child intact, including 16 MiB", async () => {
+    const inbox = new Queue<unknown>();
+    const outbox = new Queue<unknown>();
+    const p = new Process({ target: echo, args: [inbox, outbox], context });
+    p.start();
+    const big = new Uint8Array(16 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 997) big[i] = i % 251;
+    const items = [{ a: [1, 2n, new Map([["k", new Set([1])]])] }, "", null];
+    for (const item of [...items, big]) await inbox.put(item);
+    for (const item of items) expect(await outbox.get()).toEqual(item);
+    // Compared as bytes: a deep-equality walk over 16 M elements would dominate the test.
+    const back = (await outbox.get()) as Uint8Array;
+    expect(back).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(back).equals(Buffer.from(big))).toBe(true);
+    await inbox.close();
+    await p.join();
+    expect(p.exitCode).toBe(0);
+  }, 60_000);
+
+  it("a child killed mid-put leaves the queue usable", async () => {
+    const q = new Queue<Uint8Array>();
+    const ready = new Queue<string>();
+    const p = new Process({ target: putThenHang, args: [q, ready], context });
+    p.start();
+    expect(await ready.get()).toBe("put done");
+    p.kill();
+    await p.join();
+    const first = await q.get();
+    expect(first.length).toBe(4 * 1024 * 1024);
+    expect(first.every((b) => b === 7)).toBe(true);
+    // The second put was cut off or completed whole: never a corrupted item.
+    const rest = await q.get({ timeout: 500 }).catch((e: unknown) => e);
+    if (rest instanceof Uint8Array) expect(rest.length === 64 * 1024 * 1024 && rest.every((b) => b === 9)).toBe(true);
+    else expect(rest).toBeInstanceOf(Empty);
+    await q.put(new Uint8Array([1]));
+    expect(await q.get()).toEqual(new Uint8Array([1]));
+  }, 60_000);
+
+  it("JoinableQueue with four workers: join() returns when every item is done", async () => {
+    const jobs = new JoinableQueue<number>();
+    const out = new Queue<number>();
+    const workers = Array.from({ length: 4 }, () => new Process({ target: joinWorker, args: [jobs, out], context, daemon: true }));
+    workers.forEach((w) => w.start());
+    for (let i = 1; i <= 40; i++) await jobs.put(i);
+    await jobs.join();
+    expect(await out.qsize()).toBe(40);
+    const squares: number[] = [];
+    for (let i = 0; i < 40; i++) squares.push(await out.get());
+    expect(squares.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => (i + 1) ** 2));
+    workers.forEach((w) => w.terminate());
+    for (const w of workers) await w.join();
+  });
+});
