@@ -1,8 +1,18 @@
 /**
- * `@multiproc/ipc`: `Queue`, `SimpleQueue`, `JoinableQueue`, `Pipe`/`Connection` and `Manager`.
+ * `@multiproc/ipc`: `Queue`, `SimpleQueue`, `JoinableQueue` and `Pipe`/`Connection` — ways for
+ * processes to pass data to each other, in both contexts and on Node.js, Deno and Bun.
  *
- * Not built yet: this package is laid out by the foundation and filled by the IPC issue.
+ * @example
+ * ```ts
+ * import { Queue } from "@multiproc/ipc";
+ * const q = new Queue<string>();
+ * await q.put("hello");
+ * console.log(await q.get()); // "hello"
+ * ```
  *
  * @module
  */
-export {};
+export { BufferTooShort, EOFError, Empty, Full, QueueClosedError } from "./errors.ts";
+export { JoinableQueue, Queue, SimpleQueue } from "./queue.ts";
+export type { QueueOptions, QueueWaitOptions } from "./queue.ts";
+export { Connection, Pipe } from "./pipe.ts";

@@ -1,0 +1,358 @@
+/**
+ * `Pipe()` and `Connection`: Python's `multiprocessing.Pipe`, for both contexts.
+ *
+ * Each direction of a pipe is a queue (see `queue.ts`), so messages keep their boundaries and
+ * order, and an end can be passed to children like any handle. As with OS pipes, the other side
+ * sees the end of the pipe (`recv` throws {@link EOFError} after the last message) once **every**
+ * copy of an end is closed: the one you kept, and the ones you passed to children. A child closes
+ * the copies it still has when it ends, and an OS process that dies closes its copies too. (A
+ * worker thread that is terminated cannot: close its copies yourself before terminating it.)
+ *
+ * @module
+ */
+import { reduceSymbol, registerHandle, type ReducedHandle, type Target } from "@multiproc/core";
+import { currentProcessState, fromState, preloadInChildren, registerPrimitive, SharedPrimitive, type Peer, type PrimitiveState } from "@multiproc/core/internal";
+import { BufferTooShort, EOFError, QueueClosedError } from "./errors.ts";
+import { pollQueue, SimpleQueue } from "./queue.ts";
+
+/** A message on a pipe: an object (`send`) or bytes (`sendBytes`). */
+type Envelope = { o: unknown } | { b: Uint8Array };
+
+/**
+ * Counts the open copies of each end of a pipe, and closes an end's directions when its last copy
+ * closes.
+ */
+class PipeEnds extends SharedPrimitive {
+  readonly #queues: readonly [SimpleQueue<Envelope>, SimpleQueue<Envelope>];
+  readonly #byPeer = new Map<number, [number, number]>();
+
+  constructor(token: typeof fromState | undefined, state: PrimitiveState | undefined, queues: readonly [SimpleQueue<Envelope>, SimpleQueue<Envelope>]) {
+    super(token === fromState && state !== undefined ? state : { sab: new SharedArrayBuffer(8) });
+    if (token !== fromState) {
+      // Each end starts with one copy: the one Pipe() returns.
+      Atomics.store(this.cells!, 0, 1);
+      Atomics.store(this.cells!, 1, 1);
+    }
+    this.#queues = queues;
+  }
+
+  /** The two directions: `queues[e]` carries what end `e` sends. */
+  get queues(): readonly [SimpleQueue<Envelope>, SimpleQueue<Envelope>] {
+    return this.#queues;
+  }
+
+  protected get kind(): string {
+    return "@multiproc/ipc:PipeEnds";
+  }
+
+  protected override extraState(): unknown {
+    return this.#queues;
+  }
+
+  /** One more copy of `end` exists (it is being sent somewhere). */
+  retain(end: 0 | 1): Promise<unknown> {
+    return this.invoke("retain", [end], true);
+  }
+
+  /** A copy of `end` was closed. */
+  release(end: 0 | 1): Promise<unknown> {
+    return this.invoke("release", [end], true);
+  }
+
+  protected override perform(method: string, args: unknown[], _holder: number, peer: Peer): unknown {
+    const end = args[0] as 0 | 1;
+    const cells = this.cells!;
+    const mine = this.#byPeer.get(peer.id) ?? [0, 0];
+    this.#byPeer.set(peer.id, mine);
+    if (method === "retain") {
+      Atomics.add(cells, end, 1);
+      if (peer.id !== 0) mine[end]++;
+      return undefined;
+    }
+    if (method === "release") {
+      if (peer.id !== 0 && mine[end] > 0) mine[end]--;
+      return this.#drop(end, 1);
+    }
+    throw new TypeError(`PipeEnds has no method ${method}`);
+  }
+
+  async #drop(end: 0 | 1, n: number): Promise<void> {
+    if (Atomics.sub(this.cells!, end, n) - n > 0) return;
+    // The last copy of this end is gone: what it wrote ends, and nobody reads what it was sent.
+    await this.#queues[end].close();
+    await this.#queues[1 - end]!.close();
+  }
+
+  protected override peerGone(peer: Peer): void {
+    const mine = this.#byPeer.get(peer.id);
+    this.#byPeer.delete(peer.id);
+    if (mine === undefined) return;
+    for (const end of [0, 1] as const) if (mine[end] > 0) void this.#drop(end, mine[end]);
+  }
+}
+
+preloadInChildren(import.meta.url);
+registerPrimitive("@multiproc/ipc:PipeEnds", (state) => {
+  const queues = state.extra as [SimpleQueue<Envelope>, SimpleQueue<Envelope>];
+  return new PipeEnds(fromState, state, queues);
+});
+
+/** Connections of this thread that are still open, closed when a child ends. */
+const open = new Set<Connection>();
+currentProcessState.beforeExitHooks.add(async () => {
+  await Promise.all([...open].map((c) => c.close()));
+});
+
+interface ConnectionState {
+  readonly ends: PipeEnds;
+  readonly end: 0 | 1;
+  readonly readable: boolean;
+  readonly writable: boolean;
+}
+
+function checkRange(length: number, offset: number, size: number | undefined, what: string): number {
+  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`${what}: offset must be a non-negative integer`);
+  if (offset > length) throw new RangeError(`${what}: offset ${offset} is past the end of the buffer (${length} bytes)`);
+  const n = size ?? length - offset;
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what}: size must be a non-negative integer`);
+  if (offset + n > length) throw new RangeError(`${what}: offset + size (${offset + n}) is past the end of the buffer (${length} bytes)`);
+  return n;
+}
+
+function asBytes(buf: ArrayBufferView | ArrayBuffer, what: string): Uint8Array {
+  if (buf instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && buf instanceof SharedArrayBuffer)) return new Uint8Array(buf);
+  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  throw new TypeError(`${what}: expected bytes (a Uint8Array, another typed array, a DataView or an ArrayBuffer)`);
+}
+
+/**
+ * One end of a pipe (Python's `multiprocessing.connection.Connection`). Pass it to a child as a
+ * `Process` argument; the child gets a copy of the same end.
+ *
+ * @example
+ * ```ts
+ * import { Process, isMain, task } from "@multiproc/core";
+ * import { Pipe, type Connection } from "@multiproc/ipc";
+ *
+ * export const child = task(import.meta, async function child(conn: Connection) {
+ *   await conn.send({ hello: "parent" });
+ *   await conn.close();
+ * });
+ *
+ * if (isMain(import.meta)) {
+ *   const [parentEnd, childEnd] = Pipe();
+ *   const p = new Process({ target: child, args: [childEnd] });
+ *   p.start();
+ *   await childEnd.close(); // the child has its own copy
+ *   console.log(await parentEnd.recv()); // { hello: "parent" }
+ *   await p.join();
+ * }
+ * ```
+ */
+export class Connection {
+  readonly #ends: PipeEnds;
+  readonly #end: 0 | 1;
+  readonly #readable: boolean;
+  readonly #writable: boolean;
+  #closed = false;
+
+  /** @internal */
+  constructor(state: ConnectionState) {
+    this.#ends = state.ends;
+    this.#end = state.end;
+    this.#readable = state.readable;
+    this.#writable = state.writable;
+    open.add(this);
+  }
+
+  /** The queue this end writes to. */
+  get #outbox(): SimpleQueue<Envelope> {
+    return this.#ends.queues[this.#end];
+  }
+
+  #check(what: "read" | "write", method: string): void {
+    if (this.#closed) throw new TypeError(`${method}(): the connection is closed`);
+    if (what === "read" && !this.#readable) throw new TypeError(`${method}(): this end of the one-way pipe is write-only`);
+    if (what === "write" && !this.#writable) throw new TypeError(`${method}(): this end of the one-way pipe is read-only`);
+  }
+
+  /** Whether `close()` was called on this copy. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Whether this end can receive. */
+  get readable(): boolean {
+    return this.#readable;
+  }
+
+  /** Whether this end can send. */
+  get writable(): boolean {
+    return this.#writable;
+  }
+
+  /**
+   * Sends an object to the other end. It is copied now; later changes do not reach the receiver.
+   *
+   * @param obj - anything the codec carries.
+   * @throws TypeError on a closed or read-only end; EOFError if every copy of the other end is closed.
+   */
+  async send(obj: unknown): Promise<void> {
+    this.#check("write", "send");
+    await this.#put({ o: obj });
+  }
+
+  /**
+   * Receives the next object, waiting for it.
+   *
+   * @returns the object.
+   * @throws EOFError once the other end is closed and every message it sent has been received.
+   */
+  async recv(): Promise<unknown> {
+    this.#check("read", "recv");
+    const m = await this.#take();
+    if ("b" in m) return m.b;
+    return m.o;
+  }
+
+  /**
+   * Whether a message (or the end of the pipe) is ready to be received, waiting up to `timeoutMs`.
+   *
+   * @param timeoutMs - how long to wait: 0 (the default) checks at once; `null` waits forever.
+   * @returns true if `recv()` would not wait.
+   */
+  poll(timeoutMs: number | null = 0): Promise<boolean> {
+    this.#check("read", "poll");
+    return pollQueue(this.#inbox as never, timeoutMs === null ? undefined : timeoutMs);
+  }
+
+  /**
+   * Sends bytes as one message: `size` bytes of `buf` from `offset`.
+   *
+   * @param buf - the bytes.
+   * @param offset - where to start in `buf` (default 0).
+   * @param size - how many bytes (default: to the end).
+   * @throws RangeError for an offset or size outside `buf`.
+   */
+  async sendBytes(buf: ArrayBufferView | ArrayBuffer, offset = 0, size?: number): Promise<void> {
+    this.#check("write", "sendBytes");
+    const bytes = asBytes(buf, "sendBytes");
+    const n = checkRange(bytes.length, offset, size, "sendBytes");
+    await this.#put({ b: bytes.subarray(offset, offset + n) });
+  }
+
+  /**
+   * Receives a message sent with `sendBytes`.
+   *
+   * @param maxLength - the longest message accepted.
+   * @returns the bytes.
+   * @throws RangeError if the message is longer than `maxLength` (the message is dropped, as in
+   *   Python); EOFError at the end of the pipe.
+   */
+  async recvBytes(maxLength?: number): Promise<Uint8Array> {
+    this.#check("read", "recvBytes");
+    if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 0)) throw new RangeError("recvBytes: maxLength must be a non-negative integer");
+    const bytes = this.#bytesOf(await this.#take(), "recvBytes");
+    if (maxLength !== undefined && bytes.length > maxLength) throw new RangeError(`recvBytes: the message (${bytes.length} bytes) is longer than maxLength ${maxLength}`);
+    return bytes;
+  }
+
+  /**
+   * Receives a message sent with `sendBytes` into `buf` at `offset`.
+   *
+   * @param buf - where to write.
+   * @param offset - where in `buf` (default 0).
+   * @returns the message's length in bytes.
+   * @throws BufferTooShort (holding the message) if it does not fit; RangeError for a bad offset.
+   */
+  async recvBytesInto(buf: ArrayBufferView | ArrayBuffer, offset = 0): Promise<number> {
+    this.#check("read", "recvBytesInto");
+    const target = asBytes(buf, "recvBytesInto");
+    checkRange(target.length, offset, 0, "recvBytesInto");
+    const bytes = this.#bytesOf(await this.#take(), "recvBytesInto");
+    if (offset + bytes.length > target.length) throw new BufferTooShort(bytes);
+    target.set(bytes, offset);
+    return bytes.length;
+  }
+
+  /**
+   * Closes this copy of the end. When every copy of it is closed, the other end receives what was
+   * sent and then {@link EOFError}. Closing twice does nothing.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    open.delete(this);
+    await this.#ends.release(this.#end);
+  }
+
+  get #inbox(): SimpleQueue<Envelope> {
+    return this.#ends.queues[1 - this.#end]!;
+  }
+
+  async #put(m: Envelope): Promise<void> {
+    try {
+      await this.#outbox.put(m);
+    } catch (error) {
+      if (error instanceof QueueClosedError) throw new EOFError("cannot send: every copy of the other end of the pipe is closed");
+      throw error;
+    }
+  }
+
+  async #take(): Promise<Envelope> {
+    try {
+      return await this.#inbox.get();
+    } catch (error) {
+      if (error instanceof QueueClosedError) throw new EOFError();
+      throw error;
+    }
+  }
+
+  #bytesOf(m: Envelope, what: string): Uint8Array {
+    if ("b" in m) return m.b;
+    throw new TypeError(`${what}: the message was sent with send(), not sendBytes(); receive it with recv()`);
+  }
+
+  /**
+   * Reduces this end to a handle: a new copy of the end, which the receiver must close.
+   *
+   * @param _target - where the handle goes.
+   * @returns the handle.
+   */
+  [reduceSymbol](_target: Target): ReducedHandle {
+    if (this.#closed) throw new TypeError("cannot send a closed connection");
+    void this.#ends.retain(this.#end);
+    return {
+      kind: "@multiproc/ipc:Connection",
+      state: { ends: this.#ends, end: this.#end, readable: this.#readable, writable: this.#writable },
+    };
+  }
+}
+
+registerHandle("@multiproc/ipc:Connection", (state) => new Connection(state as ConnectionState));
+
+/**
+ * Creates a pipe and returns its two ends (Python's `multiprocessing.Pipe`). With
+ * `duplex: true` (the default) both ends send and receive; with `duplex: false` the first end
+ * only receives and the second only sends.
+ *
+ * @param options - `duplex`.
+ * @returns the two ends.
+ *
+ * @example
+ * ```ts
+ * import { Pipe } from "@multiproc/ipc";
+ * const [reader, writer] = Pipe({ duplex: false });
+ * await writer.send("hi");
+ * console.log(await reader.recv()); // "hi"
+ * ```
+ */
+export function Pipe(options: { duplex?: boolean } = {}): [Connection, Connection] {
+  const duplex = options.duplex ?? true;
+  const queues = [new SimpleQueue<Envelope>(), new SimpleQueue<Envelope>()] as const;
+  const ends = new PipeEnds(undefined, undefined, queues);
+  return [
+    new Connection({ ends, end: 0, readable: true, writable: duplex }),
+    new Connection({ ends, end: 1, readable: duplex, writable: true }),
+  ];
+}
