@@ -45,7 +45,7 @@ export abstract class SharedPrimitive {
     this.#cells = this.#sab === undefined ? undefined : new Int32Array(this.#sab);
   }
 
-  /** The handle kind, registered with {@link registerPrimitive}. */
+  /** The handle kind, under which the class registers its reviver. @internal */
   protected abstract get kind(): string;
 
   /** Performs `method` here, for `holder` (a token from `holder.ts`) on behalf of `peer`. */

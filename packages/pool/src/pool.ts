@@ -1,0 +1,513 @@
+/**
+ * `Pool`: Python's `multiprocessing.Pool` for both contexts — and safe where CPython's is not: a
+ * worker that dies mid-task fails that task with {@link WorkerLostError} and is replaced, instead
+ * of hanging the pool.
+ *
+ * @module
+ */
+import { cpuCount, isTask, Process, TaskError, type ContextLike, type Task } from "@multiproc/core";
+import { Empty, Queue } from "@multiproc/ipc";
+import { AsyncResult } from "./async-result.ts";
+import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
+import { PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "./errors.ts";
+import { poolWorker, type Answer, type Job } from "./worker.ts";
+
+/** Options of a new pool. */
+export interface PoolOptions {
+  /** How many workers: a positive integer; by default `cpuCount()`. */
+  processes?: number;
+  /** A task each worker runs once, with `initargs`, before its first task. */
+  initializer?: Task<never[], unknown>;
+  /** The initializer's arguments. */
+  initargs?: unknown[];
+  /** Replace a worker after it has run this many chunks of work (a positive integer). */
+  maxTasksPerChild?: number;
+  /** How workers run: `"process"` (default context) or `"thread"`. */
+  context?: ContextLike;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Cancels the call: queued work is dropped; running work has its worker killed and replaced. */
+  signal?: AbortSignal;
+  /** The longest a chunk of this call may run (ms); its worker is then killed and replaced. */
+  timeout?: number;
+}
+
+/** Options of the `map` family. */
+export interface MapOptions extends CallOptions {
+  /** Items sent to a worker at a time; by default about four chunks per worker (`map`) or 1 (`imap`). */
+  chunksize?: number;
+}
+
+/** Options of `applyAsync` / `mapAsync`. */
+export interface AsyncOptions<T> extends CallOptions {
+  /** Called with the result when it is ready. A callback that throws does not break the pool. */
+  callback?: (result: T) => void;
+  /** Called with the error if the task fails. */
+  errorCallback?: (error: unknown) => void;
+}
+
+interface PendingJob {
+  readonly id: number;
+  readonly fn: Task<unknown[], unknown>;
+  readonly items: unknown[];
+  readonly star: boolean;
+  readonly options: CallOptions;
+  resolve(values: unknown[]): void;
+  reject(error: unknown): void;
+  worker?: WorkerSlot;
+  timer?: ReturnType<typeof setTimeout>;
+  failure?: unknown;
+}
+
+interface WorkerSlot {
+  readonly process: Pick<Process, "kill" | "terminate" | "sentinel" | "pid" | "name">;
+  readonly jobs: Queue<Job | null>;
+  readonly inFlight: Set<PendingJob>;
+  dispatched: number;
+}
+
+/**
+ * Jobs a worker has at once. One: when a worker dies, only the task it was running fails (a job
+ * queued behind it would fail too, though it never started).
+ */
+const DEPTH = 1;
+let poolCounter = 0;
+
+function checkFn(fn: unknown, method: string): Task<unknown[], unknown> {
+  if (!isTask(fn)) {
+    throw new TaskError(
+      `pool.${method}(fn): fn must be a task made with task(import.meta, function name(…) {…}) at the top level of a module, so that workers can import it`,
+    );
+  }
+  return fn as Task<unknown[], unknown>;
+}
+
+/** Keeps the error's class and message, and adds the worker's stack as its cause. */
+function withRemoteTraceback(error: unknown): unknown {
+  if (error instanceof Error && error.cause === undefined && typeof error.stack === "string") {
+    Object.defineProperty(error, "cause", { value: new RemoteTraceback(error.stack), configurable: true, writable: true });
+  }
+  return error;
+}
+
+function reportCallbackError(error: unknown): void {
+  console.error("multiproc: a pool callback threw (the pool goes on):", error);
+}
+
+/**
+ * A pool of worker processes (or threads) that run tasks (Python's `multiprocessing.Pool`).
+ *
+ * Results come back in input order from `map`/`starmap`/`imap`, in completion order from
+ * `imapUnordered`. `map` fails fast: it rejects with the first error as soon as a chunk fails
+ * (as Python's does); the other chunks still run, and their results are dropped.
+ *
+ * `await using pool = new Pool()` closes the pool and waits for the workers at the end of the
+ * block. Python's `with Pool()` terminates instead; closing is the gentler choice for `await`, and
+ * `terminate()` is there when you want it.
+ *
+ * @example
+ * ```ts
+ * import { isMain, task } from "@multiproc/core";
+ * import { Pool } from "@multiproc/pool";
+ *
+ * export const square = task(import.meta, function square(x: number) {
+ *   return x * x;
+ * });
+ *
+ * if (isMain(import.meta)) {
+ *   await using pool = new Pool({ processes: 4 });
+ *   console.log(await pool.map(square, [1, 2, 3, 4])); // [1, 4, 9, 16]
+ * }
+ * ```
+ */
+export class Pool implements AsyncDisposable {
+  readonly #size: number;
+  readonly #initializer: Task<never[], unknown> | null;
+  readonly #initargs: unknown[];
+  readonly #maxTasks: number;
+  readonly #context: ContextLike | undefined;
+  readonly #name: number = ++poolCounter;
+  readonly #workers = new Set<WorkerSlot>();
+  readonly #pending: PendingJob[] = [];
+  readonly #inFlight = new Map<number, PendingJob>();
+  readonly #answers = new Queue<Answer>();
+  readonly #exits = new Set<Promise<unknown>>();
+  #state: "run" | "close" | "terminate" = "run";
+  #nextJob = 1;
+  #nextWorker = 1;
+  #pumping = false;
+  #sentStop = false;
+
+  /**
+   * Starts the workers.
+   *
+   * @param options - size, initializer, maxTasksPerChild, context.
+   * @throws RangeError for a size or maxTasksPerChild that is not a positive integer.
+   * @throws TaskError if the initializer is not a task.
+   */
+  constructor(options: PoolOptions = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError("new Pool(options): options must be an object");
+    const size = options.processes ?? cpuCount();
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`processes must be a positive integer, not ${String(options.processes)}`);
+    const max = options.maxTasksPerChild;
+    if (max !== undefined && (!Number.isInteger(max) || max < 1)) {
+      throw new RangeError(`maxTasksPerChild must be a positive integer, not ${String(max)}`);
+    }
+    if (options.initializer !== undefined && !isTask(options.initializer)) {
+      throw new TaskError("initializer must be a task made with task(import.meta, function name(…) {…}) at the top level of a module");
+    }
+    if (options.initargs !== undefined && !Array.isArray(options.initargs)) throw new TypeError("initargs must be an array");
+    this.#size = size;
+    this.#initializer = options.initializer ?? null;
+    this.#initargs = options.initargs ?? [];
+    this.#maxTasks = max ?? 0;
+    this.#context = options.context;
+    for (let i = 0; i < size; i++) this.#spawn();
+  }
+
+  #spawn(): void {
+    const jobs = new Queue<Job | null>();
+    const process = new Process({
+      target: poolWorker,
+      args: [this.#nextWorker++, jobs, this.#answers, this.#initializer as Task<unknown[], unknown> | null, this.#initargs, this.#maxTasks],
+      name: `PoolWorker-${this.#name}.${this.#nextWorker - 1}`,
+      daemon: true,
+      context: this.#context,
+    });
+    const slot: WorkerSlot = { process, jobs, inFlight: new Set(), dispatched: 0 };
+    process.start();
+    this.#workers.add(slot);
+    const exit = process.sentinel.then((code) => this.#exited(slot, code));
+    this.#exits.add(exit);
+    void exit.finally(() => this.#exits.delete(exit));
+  }
+
+  #exited(slot: WorkerSlot, code: number): void {
+    this.#workers.delete(slot);
+    for (const job of slot.inFlight) {
+      this.#inFlight.delete(job.id);
+      clearTimeout(job.timer);
+      const signal = code < 0 ? ({ 9: "SIGKILL", 15: "SIGTERM", 6: "SIGABRT", 11: "SIGSEGV" } as Record<number, string>)[-code] ?? null : null;
+      job.reject(job.failure ?? (this.#state === "terminate" ? new PoolStateError("the pool was terminated") : new WorkerLostError(code, signal)));
+    }
+    slot.inFlight.clear();
+    if (this.#state !== "terminate" && (this.#state === "run" || this.#pending.length > 0)) this.#spawn();
+    this.#dispatch();
+  }
+
+  #checkRunning(method: string): void {
+    if (this.#state !== "run") throw new PoolStateError(`pool.${method}(): the pool is ${this.#state === "close" ? "closed" : "terminated"}`);
+  }
+
+  /** Queues a chunk; settles with its results. */
+  #submit(fn: Task<unknown[], unknown>, items: unknown[], star: boolean, options: CallOptions): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      const job: PendingJob = { id: this.#nextJob++, fn, items, star, options, resolve, reject };
+      if (options.signal?.aborted) return reject(options.signal.reason ?? new PoolStateError("the call was cancelled"));
+      options.signal?.addEventListener("abort", () => this.#abort(job), { once: true });
+      this.#pending.push(job);
+      this.#dispatch();
+    });
+  }
+
+  #abort(job: PendingJob): void {
+    const reason = job.options.signal?.reason ?? new PoolStateError("the call was cancelled");
+    const at = this.#pending.indexOf(job);
+    if (at >= 0) {
+      this.#pending.splice(at, 1);
+      job.reject(reason);
+    } else if (job.worker !== undefined && this.#inFlight.has(job.id)) {
+      job.failure = reason;
+      job.worker.process.kill();
+    }
+  }
+
+  #dispatch(): void {
+    for (const slot of this.#workers) {
+      while (this.#pending.length > 0 && slot.inFlight.size < DEPTH && (this.#maxTasks === 0 || slot.dispatched < this.#maxTasks)) {
+        const job = this.#pending.shift()!;
+        slot.dispatched++;
+        job.worker = slot;
+        slot.inFlight.add(job);
+        this.#inFlight.set(job.id, job);
+        slot.jobs.put({ id: job.id, fn: job.fn, items: job.items, star: job.star }).catch((error: unknown) => {
+          // The job could not be sent (an argument that cannot be serialised): it fails alone.
+          slot.inFlight.delete(job);
+          this.#inFlight.delete(job.id);
+          slot.dispatched--;
+          job.reject(error);
+          this.#dispatch();
+        });
+        if (job.options.timeout !== undefined) {
+          job.timer = setTimeout(() => {
+            job.failure = new TimeoutError(`the task ran longer than its timeout of ${job.options.timeout} ms; its worker was killed and replaced`);
+            slot.process.kill();
+          }, Math.max(0, job.options.timeout));
+        }
+      }
+    }
+    if (this.#inFlight.size > 0) void this.#pump();
+    this.#maybeStop();
+  }
+
+  /** Reads answers while work is in flight. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#inFlight.size > 0) {
+        let answer: Answer;
+        try {
+          answer = await this.#answers.get({ timeout: 1000 });
+        } catch (error) {
+          if (error instanceof Empty) continue;
+          throw error;
+        }
+        const job = this.#inFlight.get(answer.id);
+        if (job === undefined) continue;
+        this.#inFlight.delete(answer.id);
+        job.worker?.inFlight.delete(job);
+        clearTimeout(job.timer);
+        if (answer.ok) job.resolve(answer.value);
+        else job.reject(withRemoteTraceback(answer.error));
+        this.#dispatch();
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** After close(), once all work is done, tells the workers to stop. */
+  #maybeStop(): void {
+    if (this.#state !== "close" || this.#sentStop || this.#pending.length > 0 || this.#inFlight.size > 0) return;
+    this.#sentStop = true;
+    for (const slot of this.#workers) void slot.jobs.put(null);
+  }
+
+  #run(fn: Task<unknown[], unknown>, items: unknown[], star: boolean, options: CallOptions): Promise<unknown[]> {
+    return this.#submit(fn, items, star, options);
+  }
+
+  /**
+   * Runs `fn(...args)` in a worker and returns its result (Python's `apply`).
+   *
+   * @param fn - a task.
+   * @param args - its arguments.
+   * @param options - `signal`, `timeout`.
+   * @returns the result.
+   */
+  async apply<A extends unknown[], R>(fn: Task<A, R>, args: A = [] as unknown as A, options: CallOptions = {}): Promise<Awaited<R>> {
+    this.#checkRunning("apply");
+    const [value] = await this.#run(checkFn(fn, "apply"), [args], true, options);
+    return value as Awaited<R>;
+  }
+
+  /**
+   * Runs `fn(...args)` in a worker and returns an {@link AsyncResult} at once (Python's
+   * `apply_async`).
+   *
+   * @param fn - a task.
+   * @param args - its arguments.
+   * @param options - `callback`, `errorCallback`, `signal`, `timeout`.
+   * @returns the pending result.
+   */
+  applyAsync<A extends unknown[], R>(fn: Task<A, R>, args: A = [] as unknown as A, options: AsyncOptions<Awaited<R>> = {}): AsyncResult<Awaited<R>> {
+    this.#checkRunning("applyAsync");
+    const task = checkFn(fn, "applyAsync");
+    return this.#withCallbacks(
+      this.#run(task, [args], true, options).then(([v]) => v as Awaited<R>),
+      options,
+    );
+  }
+
+  #withCallbacks<T>(promise: Promise<T>, options: AsyncOptions<T>): AsyncResult<T> {
+    promise.then(
+      (value) => {
+        try {
+          options.callback?.(value);
+        } catch (error) {
+          reportCallbackError(error);
+        }
+      },
+      (error: unknown) => {
+        try {
+          options.errorCallback?.(error);
+        } catch (e) {
+          reportCallbackError(e);
+        }
+      },
+    );
+    return new AsyncResult(promise);
+  }
+
+  async #mapAll(fn: Task<unknown[], unknown>, input: Iterable<unknown> | AsyncIterable<unknown>, star: boolean, options: MapOptions): Promise<unknown[]> {
+    const items: unknown[] = [];
+    for await (const item of input as AsyncIterable<unknown>) items.push(item);
+    const size = checkChunksize(options.chunksize) ?? defaultChunksize(items.length, this.#size);
+    const chunks: Promise<unknown[]>[] = [];
+    for (let i = 0; i < items.length; i += size) chunks.push(this.#run(fn, items.slice(i, i + size), star, options));
+    return (await Promise.all(chunks)).flat();
+  }
+
+  /**
+   * Calls `fn` on every item, in the workers, and returns the results in input order (Python's
+   * `map`). The input is read in full first (to choose the chunk size); use {@link Pool.imap} for
+   * long or endless inputs.
+   *
+   * @param fn - a task of one argument.
+   * @param input - the items (any iterable or async iterable).
+   * @param options - `chunksize`, `signal`, `timeout`.
+   * @returns the results.
+   */
+  async map<T, R>(fn: Task<[T], R>, input: Iterable<T> | AsyncIterable<T>, options: MapOptions = {}): Promise<Awaited<R>[]> {
+    this.#checkRunning("map");
+    return (await this.#mapAll(checkFn(fn, "map"), input, false, options)) as Awaited<R>[];
+  }
+
+  /**
+   * `map`, returning an {@link AsyncResult} at once (Python's `map_async`).
+   *
+   * @param fn - a task of one argument.
+   * @param input - the items.
+   * @param options - `chunksize`, `callback`, `errorCallback`, `signal`, `timeout`.
+   * @returns the pending results.
+   */
+  mapAsync<T, R>(fn: Task<[T], R>, input: Iterable<T> | AsyncIterable<T>, options: MapOptions & AsyncOptions<Awaited<R>[]> = {}): AsyncResult<Awaited<R>[]> {
+    this.#checkRunning("mapAsync");
+    const task = checkFn(fn, "mapAsync");
+    return this.#withCallbacks(this.#mapAll(task, input, false, options) as Promise<Awaited<R>[]>, options);
+  }
+
+  /**
+   * Like `map`, with each item an argument list: `fn(...item)` (Python's `starmap`).
+   *
+   * @param fn - a task.
+   * @param input - the argument lists.
+   * @param options - `chunksize`, `signal`, `timeout`.
+   * @returns the results.
+   */
+  async starmap<A extends unknown[], R>(fn: Task<A, R>, input: Iterable<A> | AsyncIterable<A>, options: MapOptions = {}): Promise<Awaited<R>[]> {
+    this.#checkRunning("starmap");
+    return (await this.#mapAll(checkFn(fn, "starmap"), input, true, options)) as Awaited<R>[];
+  }
+
+  /**
+   * `starmap`, returning an {@link AsyncResult} at once.
+   *
+   * @param fn - a task.
+   * @param input - the argument lists.
+   * @param options - `chunksize`, `callback`, `errorCallback`, `signal`, `timeout`.
+   * @returns the pending results.
+   */
+  starmapAsync<A extends unknown[], R>(fn: Task<A, R>, input: Iterable<A> | AsyncIterable<A>, options: MapOptions & AsyncOptions<Awaited<R>[]> = {}): AsyncResult<Awaited<R>[]> {
+    this.#checkRunning("starmapAsync");
+    const task = checkFn(fn, "starmapAsync");
+    return this.#withCallbacks(this.#mapAll(task, input, true, options) as Promise<Awaited<R>[]>, options);
+  }
+
+  /**
+   * Calls `fn` on every item and yields the results in input order, reading the input lazily: a
+   * generator of ten million items is never held in memory (Python's `imap`).
+   *
+   * @param fn - a task of one argument.
+   * @param input - the items.
+   * @param options - `chunksize` (default 1), `signal`, `timeout`.
+   * @returns an async iterator of results.
+   */
+  imap<T, R>(fn: Task<[T], R>, input: Iterable<T> | AsyncIterable<T>, options: MapOptions = {}): AsyncGenerator<Awaited<R>> {
+    this.#checkRunning("imap");
+    return this.#lazy(checkFn(fn, "imap"), input, options, true) as AsyncGenerator<Awaited<R>>;
+  }
+
+  /**
+   * Like `imap`, yielding results as they complete (Python's `imap_unordered`).
+   *
+   * @param fn - a task of one argument.
+   * @param input - the items.
+   * @param options - `chunksize` (default 1), `signal`, `timeout`.
+   * @returns an async iterator of results.
+   */
+  imapUnordered<T, R>(fn: Task<[T], R>, input: Iterable<T> | AsyncIterable<T>, options: MapOptions = {}): AsyncGenerator<Awaited<R>> {
+    this.#checkRunning("imapUnordered");
+    return this.#lazy(checkFn(fn, "imapUnordered"), input, options, false) as AsyncGenerator<Awaited<R>>;
+  }
+
+  async *#lazy(fn: Task<unknown[], unknown>, input: Iterable<unknown> | AsyncIterable<unknown>, options: MapOptions, ordered: boolean): AsyncGenerator<unknown> {
+    const size = checkChunksize(options.chunksize) ?? 1;
+    const window = this.#size * DEPTH * 2;
+    const source = chunksOf(input, size);
+    type Slot = { promise: Promise<{ slot: Slot; values: unknown[] }> };
+    const inFlight: Slot[] = [];
+    let exhausted = false;
+    let inputError: { error: unknown } | undefined;
+    const fill = async (): Promise<void> => {
+      while (!exhausted && inFlight.length < window) {
+        let next: IteratorResult<unknown[]>;
+        try {
+          next = await source.next();
+        } catch (error) {
+          // Results for the items before the failing one are still yielded, then this is thrown.
+          inputError = { error };
+          exhausted = true;
+          return;
+        }
+        if (next.done === true) {
+          exhausted = true;
+          return;
+        }
+        const slot = {} as Slot;
+        slot.promise = this.#run(fn, next.value, false, options).then((values) => ({ slot, values }));
+        slot.promise.catch(() => {});
+        inFlight.push(slot);
+      }
+    };
+    await fill();
+    while (inFlight.length > 0) {
+      const { slot, values } = ordered ? await inFlight[0]!.promise : await Promise.race(inFlight.map((s) => s.promise));
+      inFlight.splice(inFlight.indexOf(slot), 1);
+      await fill();
+      yield* values;
+    }
+    if (inputError !== undefined) throw inputError.error;
+  }
+
+  /** Stops accepting work: queued and running work completes, then the workers exit. */
+  close(): void {
+    if (this.#state === "run") this.#state = "close";
+    this.#maybeStop();
+  }
+
+  /**
+   * Stops the workers now: queued and running work fails with {@link PoolStateError}.
+   *
+   * @returns when the workers have exited.
+   */
+  async terminate(): Promise<void> {
+    this.#state = "terminate";
+    for (const job of this.#pending.splice(0)) job.reject(new PoolStateError("the pool was terminated"));
+    for (const slot of this.#workers) slot.process.terminate();
+    await this.join();
+  }
+
+  /**
+   * Waits for the workers to exit. Call `close()` or `terminate()` first.
+   *
+   * @throws PoolStateError if the pool is still running.
+   */
+  async join(): Promise<void> {
+    if (this.#state === "run") throw new PoolStateError("pool.join(): call close() or terminate() first");
+    while (this.#exits.size > 0) await Promise.all([...this.#exits]);
+  }
+
+  /**
+   * `await using pool = new Pool()`: closes the pool and waits for its workers.
+   *
+   * @returns when the workers have exited.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.join();
+  }
+}

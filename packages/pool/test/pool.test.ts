@@ -1,0 +1,216 @@
+import { describe, expect, it } from "vitest";
+import { SerializationError, TaskError, type ContextName } from "@multiproc/core";
+import { Pool, PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "../src/index.ts";
+import { add, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
+
+const contexts: ContextName[] = ["process", "thread"];
+
+describe("Pool options", () => {
+  it("invalid sizes and options throw at construction", () => {
+    expect(() => new Pool({ processes: 0 })).toThrow(RangeError);
+    expect(() => new Pool({ processes: -2 })).toThrow(RangeError);
+    expect(() => new Pool({ processes: 1.5 })).toThrow(RangeError);
+    expect(() => new Pool({ maxTasksPerChild: 0 })).toThrow(RangeError);
+    expect(() => new Pool({ maxTasksPerChild: 2.5 })).toThrow(RangeError);
+    expect(() => new Pool({ initializer: (() => 1) as never })).toThrow(TaskError);
+  });
+});
+
+describe.each(contexts)("Pool in the %s context", (context) => {
+  it("map: squares, in order; 100,000 items equal the sequential result", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    expect(await pool.map(square, [1, 2, 3, 4, 5])).toEqual([1, 4, 9, 16, 25]);
+    expect(await pool.map(square, [])).toEqual([]);
+    const input = Array.from({ length: 100_000 }, (_, i) => i);
+    expect(await pool.map(square, input)).toEqual(input.map((x) => x * x));
+  });
+
+  it("apply, applyAsync with callback, and AsyncResult", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    expect(await pool.apply(add, [2, 3])).toBe(5);
+    let seen: number | undefined;
+    const r = pool.applyAsync(slowSquare, [7, 50], { callback: (v) => (seen = v) });
+    expect(r.ready()).toBe(false);
+    expect(() => r.successful()).toThrow(/not ready/);
+    expect(await r.wait({ timeout: 10_000 })).toBe(true);
+    expect(r.ready()).toBe(true);
+    expect(r.successful()).toBe(true);
+    expect(await r.get()).toBe(49);
+    expect(seen).toBe(49);
+    const slow = pool.applyAsync(sleep, [2_000]);
+    await expect(slow.get({ timeout: 50 })).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it("starmap, starmapAsync and mapAsync", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    expect(await pool.starmap(add, [[1, 2], [3, 4]])).toEqual([3, 7]);
+    expect(await pool.starmapAsync(add, [[5, 5]]).get()).toEqual([10]);
+    let done: number[] | undefined;
+    expect(await pool.mapAsync(square, [3], { callback: (v) => (done = v) })).toEqual([9]);
+    expect(done).toEqual([9]);
+  });
+
+  it("imap keeps input order with chunksize 100 over 1,000; imapUnordered yields every result", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    const input = Array.from({ length: 1000 }, (_, i) => i);
+    const ordered: number[] = [];
+    for await (const v of pool.imap(square, input, { chunksize: 100 })) ordered.push(v);
+    expect(ordered).toEqual(input.map((x) => x * x));
+    const unordered: number[] = [];
+    for await (const v of pool.imapUnordered(slowSquare, input.slice(0, 50))) unordered.push(v);
+    expect(unordered.sort((a, b) => a - b)).toEqual(input.slice(0, 50).map((x) => x * x));
+  });
+
+  it("imap reads its input lazily: 10 million items are never materialised", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    let pulled = 0;
+    function* huge() {
+      for (let i = 0; i < 10_000_000; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const got: number[] = [];
+    for await (const v of pool.imap(square, huge(), { chunksize: 10 })) {
+      got.push(v);
+      if (got.length === 25) break;
+    }
+    expect(got).toEqual(Array.from({ length: 25 }, (_, i) => i * i));
+    expect(pulled).toBeLessThan(1_000);
+  });
+
+  it("an input iterable that throws at item 3", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    function* broken() {
+      yield 0;
+      yield 1;
+      yield 2;
+      throw new Error("input broke at 3");
+    }
+    await expect(pool.map(square, broken())).rejects.toThrow("input broke at 3");
+    const got: number[] = [];
+    const err = await (async () => {
+      for await (const v of pool.imap(square, broken())) got.push(v);
+    })().catch((e: unknown) => e);
+    expect(got).toEqual([0, 1, 4]);
+    expect((err as Error).message).toBe("input broke at 3");
+  });
+
+  it("a task's error keeps its class and message, with the worker's stack as cause; map fails fast", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    const err = await pool.apply(fail, ["bad input"]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toBe("bad input");
+    expect((err as Error).cause).toBeInstanceOf(RemoteTraceback);
+    expect(String(((err as Error).cause as Error).message)).toMatch(/fail/);
+    await expect(pool.map(failOn, [1, 2, 3, 4], { chunksize: 1 })).rejects.toThrow("no 3");
+    expect(await pool.apply(add, [1, 1])).toBe(2);
+  });
+
+  it("unserialisable arguments and results give clear errors, 20 in a row, and the pool keeps working", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    for (let i = 0; i < 20; i++) {
+      await expect(pool.apply(add, [() => 1, 2] as never)).rejects.toBeInstanceOf(SerializationError);
+    }
+    for (let i = 0; i < 20; i++) {
+      await expect(pool.apply(giveFunction, [])).rejects.toThrow(/not serialisable/);
+    }
+    expect(await pool.map(square, [1, 2, 3])).toEqual([1, 4, 9]);
+  });
+
+  it("a worker that exits or is killed mid-task fails that task with its exit code, and is replaced", async () => {
+    const pool = new Pool({ processes: 2, context });
+    const others = pool.map(slowSquare, [1, 2, 3, 4, 5, 6], { chunksize: 1 });
+    const exited = await pool.apply(exitNow, [3]).catch((e: unknown) => e);
+    expect(exited).toBeInstanceOf(WorkerLostError);
+    expect((exited as WorkerLostError).exitCode).toBe(3);
+    if (context === "process") {
+      const killed = await pool.apply(killSelf, []).catch((e: unknown) => e);
+      expect(killed).toBeInstanceOf(WorkerLostError);
+      expect((killed as WorkerLostError).exitCode).toBe(-9);
+      expect((killed as WorkerLostError).signal).toBe("SIGKILL");
+    }
+    expect(await others).toEqual([1, 4, 9, 16, 25, 36]);
+    expect(await pool.apply(add, [2, 2])).toBe(4);
+    pool.close();
+    await pool.join();
+  });
+
+  it("a throwing callback does not break the pool", async () => {
+    await using pool = new Pool({ processes: 1, context });
+    const r = pool.applyAsync(square, [3], {
+      callback: () => {
+        throw new Error("callback bug");
+      },
+    });
+    expect(await r.get()).toBe(9);
+    expect(await pool.apply(square, [4])).toBe(16);
+  });
+
+  it("maxTasksPerChild replaces workers; the initializer runs once per worker", async () => {
+    await using pool = new Pool({ processes: 2, maxTasksPerChild: 1, initializer: init, initargs: [1], context });
+    const who = await pool.map(whoRuns, Array.from({ length: 6 }, () => undefined as never), { chunksize: 1 });
+    expect(new Set(who).size).toBe(6);
+    const counts = await pool.map(initCount, Array.from({ length: 4 }, () => undefined as never), { chunksize: 1 });
+    expect(counts).toEqual([1, 1, 1, 1]);
+  });
+
+  it("a per-call timeout kills and replaces the worker running it", async () => {
+    await using pool = new Pool({ processes: 1, context });
+    const t0 = performance.now();
+    await expect(pool.apply(sleep, [10_000], { timeout: 200 })).rejects.toBeInstanceOf(TimeoutError);
+    expect(performance.now() - t0).toBeLessThan(9_000);
+    expect(await pool.apply(add, [1, 2])).toBe(3);
+  });
+
+  it("an AbortSignal cancels queued and running calls", async () => {
+    await using pool = new Pool({ processes: 1, context });
+    const running = new AbortController();
+    const queued = new AbortController();
+    // Errors are caught at once: Bun reports a rejection that has no handler yet as a failure.
+    const caught = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e as Error).message);
+    const a = caught(pool.apply(sleep, [10_000], { signal: running.signal }));
+    const b = caught(pool.apply(sleep, [10_000], { signal: queued.signal }));
+    const c = caught(pool.apply(sleep, [10_000], { signal: queued.signal }));
+    queued.abort(new Error("no longer needed"));
+    expect(await b).toBe("no longer needed");
+    expect(await c).toBe("no longer needed");
+    running.abort(new Error("stop"));
+    expect(await a).toBe("stop");
+    expect(await pool.apply(add, [5, 5])).toBe(10);
+    await expect(pool.apply(add, [1, 1], { signal: AbortSignal.abort(new Error("already")) })).rejects.toThrow("already");
+  });
+
+  it("close(), join() and terminate(): join throws while running; terminate with 10,000 pending tasks returns promptly", async () => {
+    const pool = new Pool({ processes: 2, context });
+    await expect(pool.join()).rejects.toBeInstanceOf(PoolStateError);
+    const pending = Array.from({ length: 10_000 }, () => pool.apply(sleep, [60_000]).catch((e: unknown) => e));
+    const t0 = performance.now();
+    await pool.terminate();
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    const results = await Promise.all(pending);
+    expect(results.every((r) => r instanceof PoolStateError)).toBe(true);
+    await expect(pool.apply(add, [1, 1])).rejects.toBeInstanceOf(PoolStateError);
+  });
+
+  it("close() lets queued work finish", async () => {
+    const pool = new Pool({ processes: 2, context });
+    const results = [1, 2, 3, 4].map((x) => pool.apply(slowSquare, [x, 30]));
+    pool.close();
+    await pool.join();
+    expect(await Promise.all(results)).toEqual([1, 4, 9, 16]);
+  });
+
+  // OS processes cost tens of milliseconds each to start; fewer pools keep the suite quick.
+  it(`${context === "thread" ? 200 : 30} sequential pools created and closed leak nothing`, async () => {
+    const n = context === "thread" ? 200 : 30;
+    const resources = () => (typeof process.getActiveResourcesInfo === "function" ? process.getActiveResourcesInfo().length : 0);
+    const before = resources();
+    for (let i = 0; i < n; i++) {
+      await using pool = new Pool({ processes: 1, context });
+      expect(await pool.apply(add, [i, 1])).toBe(i + 1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(resources()).toBeLessThanOrEqual(before + 2);
+  }, 120_000);
+});
