@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 /** Vitest settings shared by the Node and Deno runs (Bun runs the same files with `bun test`). */
 export default defineConfig({
   test: {
-    include: ["packages/*/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "bench/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Tests start real processes; two cores do not gain from many test files at once.

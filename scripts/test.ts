@@ -67,7 +67,7 @@ function vitestStep(name: "node" | "deno"): StepResult {
 }
 
 function testFiles(): string[] {
-  const r = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "packages/*/test/*.test.ts", "packages/*/test/**/*.test.ts"], {
+  const r = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "packages/*/test/*.test.ts", "packages/*/test/**/*.test.ts", "bench/*.test.ts"], {
     cwd: root,
     encoding: "utf8",
   });

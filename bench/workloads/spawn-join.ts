@@ -1,0 +1,52 @@
+import { defineWorkload, jsSystem, pythonSystem, type SystemOptions } from "../src/workload.ts";
+
+/** Set on this machine, where each Node process start was reported to pay for reading it. */
+const caVar = "NODE_EXTRA_CA_CERTS";
+const caSet: SystemOptions["unavailable"] = () =>
+  process.env[caVar] === undefined ? `${caVar} is not set in this environment (see the "unset" row)` : undefined;
+const caUnset = { [caVar]: undefined };
+
+/**
+ * spawn-join: how long it takes to start a child that does nothing and wait for it to end, for
+ * every way each runtime has of starting one. Node's child-process rows run with
+ * NODE_EXTRA_CA_CERTS as this environment has it and with it removed; the `.ts no-op` rows show
+ * what loading a TypeScript entry adds on Node.
+ *
+ * @example
+ * ```ts
+ * import spawnJoin from "./spawn-join.ts";
+ * console.log(spawnJoin.systems.length);
+ * ```
+ */
+export default defineWorkload({
+  name: "spawn-join",
+  description: "start a no-op child and wait for it to end, one after another",
+  unit: { label: "ms", perWhat: "per start+join", higherIsBetter: false },
+  reference: "multiprocessing Process, spawn",
+  params: { full: { count: 20, warmup: 2 }, quick: { count: 2, warmup: 0 } },
+  systems: [
+    pythonSystem("multiprocessing Process, spawn", "spawn_join.py", { args: ["spawn"] }),
+    pythonSystem("multiprocessing Process, fork", "spawn_join.py", { args: ["fork"] }),
+
+    jsSystem("node", "worker_threads Worker", "spawn-join.ts", { args: ["worker_threads"] }),
+    jsSystem("node", "worker_threads Worker, .ts no-op", "spawn-join.ts", { args: ["worker_threads", "ts"] }),
+    jsSystem("node", "Web Worker", "spawn-join.ts", { args: ["web-worker"] }),
+    jsSystem("node", `child_process.fork, ${caVar} set`, "spawn-join.ts", { args: ["fork"], unavailable: caSet }),
+    jsSystem("node", `child_process.fork, ${caVar} unset`, "spawn-join.ts", { args: ["fork"], env: caUnset }),
+    jsSystem("node", `child_process.fork, .ts no-op, ${caVar} unset`, "spawn-join.ts", { args: ["fork", "ts"], env: caUnset }),
+    jsSystem("node", `child_process.spawn, ${caVar} set`, "spawn-join.ts", { args: ["spawn"], unavailable: caSet }),
+    jsSystem("node", `child_process.spawn, ${caVar} unset`, "spawn-join.ts", { args: ["spawn"], env: caUnset }),
+
+    jsSystem("deno", "worker_threads Worker", "spawn-join.ts", { args: ["worker_threads"] }),
+    jsSystem("deno", "Web Worker", "spawn-join.ts", { args: ["web-worker"] }),
+    jsSystem("deno", "child_process.fork", "spawn-join.ts", { args: ["fork"] }),
+    jsSystem("deno", "child_process.spawn", "spawn-join.ts", { args: ["spawn"] }),
+    jsSystem("deno", "Deno.Command", "spawn-join.ts", { args: ["deno-command"] }),
+
+    jsSystem("bun", "worker_threads Worker", "spawn-join.ts", { args: ["worker_threads"] }),
+    jsSystem("bun", "Web Worker", "spawn-join.ts", { args: ["web-worker"] }),
+    jsSystem("bun", "child_process.fork", "spawn-join.ts", { args: ["fork"] }),
+    jsSystem("bun", "child_process.spawn", "spawn-join.ts", { args: ["spawn"] }),
+    jsSystem("bun", "Bun.spawn", "spawn-join.ts", { args: ["bun-spawn"] }),
+  ],
+});
