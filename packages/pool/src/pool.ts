@@ -62,7 +62,7 @@ interface PendingJob {
 }
 
 interface WorkerSlot {
-  readonly process: Pick<Process, "kill" | "terminate" | "sentinel" | "pid" | "name">;
+  readonly process: Pick<Process, "kill" | "terminate" | "sentinel" | "join" | "pid" | "name">;
   readonly jobs: Queue<Job | null>;
   readonly inFlight: Set<PendingJob>;
   dispatched: number;
@@ -498,7 +498,8 @@ export class Pool implements AsyncDisposable {
    */
   async join(): Promise<void> {
     if (this.#state === "run") throw new PoolStateError("pool.join(): call close() or terminate() first");
-    while (this.#exits.size > 0) await Promise.all([...this.#exits]);
+    // Joining the workers (not just awaiting their exit) keeps this program alive meanwhile.
+    while (this.#exits.size > 0) await Promise.all([...[...this.#workers].map((w) => w.process.join()), ...this.#exits]);
   }
 
   /**

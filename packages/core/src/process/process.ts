@@ -125,6 +125,7 @@ export class Process<A extends unknown[] = unknown[]> {
   #exitCode: number | null = null;
   #stoppedWith: number | undefined;
   #exited: Promise<number> | undefined;
+  #joining = 0;
 
   /**
    * Creates a process; nothing runs until {@link Process.start}.
@@ -341,19 +342,28 @@ export class Process<A extends unknown[] = unknown[]> {
     this.#checkNotClosed();
     if (this.#phase === "self") throw new ProcessStateError("a process cannot join itself");
     if (this.#exited === undefined) throw new ProcessStateError("can only join a started process");
-    if (timeoutMs === undefined) {
-      await this.#exited;
-      return;
+    if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs))) {
+      throw new TypeError("join(timeoutMs): timeoutMs must be a number");
     }
-    if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) throw new TypeError("join(timeoutMs): timeoutMs must be a number");
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      this.#exited,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, Math.max(0, timeoutMs));
-      }),
-    ]);
-    clearTimeout(timer);
+    // A daemonic child does not keep this program alive, but a join waiting for it does.
+    this.#joining++;
+    this.#child?.setKeepsAlive(true);
+    try {
+      if (timeoutMs === undefined) {
+        await this.#exited;
+        return;
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.#exited,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, Math.max(0, timeoutMs));
+        }),
+      ]);
+      clearTimeout(timer);
+    } finally {
+      if (--this.#joining === 0 && this.#daemon) this.#child?.setKeepsAlive(false);
+    }
   }
 
   /**

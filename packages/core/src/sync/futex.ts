@@ -28,7 +28,29 @@ export async function waitChange(cells: Int32Array, index: number, expected: num
   if (ms === 0) return Atomics.load(cells, index) !== expected;
   const r = Atomics.waitAsync(cells, index, expected, ms === Infinity ? undefined : ms);
   if (!r.async) return r.value !== "timed-out";
-  return (await r.value) !== "timed-out";
+  holdOpen();
+  try {
+    return (await r.value) !== "timed-out";
+  } finally {
+    release();
+  }
+}
+
+// A pending `Atomics.waitAsync` does not keep the event loop alive: a program whose main code
+// awaits `queue.get()` while only daemonic children run would just end. As a blocked call does in
+// Python, a wait keeps the program running: one ref'd timer while any wait is pending.
+let waiting = 0;
+let keepAlive: ReturnType<typeof setInterval> | undefined;
+
+function holdOpen(): void {
+  if (waiting++ === 0) keepAlive = setInterval(() => {}, 1 << 30);
+}
+
+function release(): void {
+  if (--waiting === 0) {
+    clearInterval(keepAlive);
+    keepAlive = undefined;
+  }
 }
 
 /** The synchronous twin of {@link waitChange}: blocks the calling thread. */
