@@ -306,7 +306,8 @@ describe.each(contexts)("Process in the %s context", (context) => {
     expect(() => new Unregistered({ context }).start()).toThrow(/Process\.register\(import\.meta, this\)/);
   });
 
-  it("50 processes started and joined in a loop leak nothing", async () => {
+  // The thread context starts more: a lost start message on Deno showed up about once in 500.
+  it(`${context === "thread" ? 150 : 50} processes started and joined in a loop leak nothing`, async () => {
     const resources = () => (typeof process.getActiveResourcesInfo === "function" ? process.getActiveResourcesInfo().length : 0);
     // Warm up (the first child opens the socket server and loads modules).
     const warm = new Process({ target: noop, context });
@@ -314,7 +315,7 @@ describe.each(contexts)("Process in the %s context", (context) => {
     await warm.join();
     const before = resources();
     const heapBefore = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < (context === "thread" ? 150 : 50); i++) {
       const p = new Process({ target: noop, context });
       p.start();
       await p.join();

@@ -97,6 +97,8 @@ class Dispatcher {
   }
 }
 
+const readyType = "\u0000ready";
+
 /**
  * A channel over a worker thread's port. Its "close" is signalled by `markClosed()` (the worker's
  * exit), since ports give no reliable close event on every runtime.
@@ -104,14 +106,35 @@ class Dispatcher {
 export class ThreadChannel implements Channel {
   readonly #port: PortLike;
   readonly #dispatcher = new Dispatcher();
+  /** Messages held until the worker says it listens (see the constructor). */
+  #held: Array<[ThreadWire, ArrayBuffer[] | undefined]> | undefined;
 
-  constructor(port: PortLike) {
+  /**
+   * @param port - the worker (parent side) or the parent port (worker side).
+   * @param awaitReady - parent side: hold messages until the worker sends `ready`. Deno's
+   *   `worker_threads` can lose a message posted before the worker's listener is attached (seen
+   *   here about once in 500 starts), so the parent waits for the worker to say it listens.
+   */
+  constructor(port: PortLike, awaitReady = false) {
     this.#port = port;
+    if (awaitReady) this.#held = [];
     port.onMessage((message) => {
       const m = message as ThreadWire;
       if (m === null || typeof m !== "object" || typeof m.t !== "string") return;
+      if (m.t === readyType) return this.#release();
       this.#dispatcher.dispatch(m.t, () => decode({ json: m.j, bins: m.b, shared: m.s }));
     });
+  }
+
+  /** Worker side: tells the parent that this side listens. */
+  announceReady(): void {
+    this.#port.postMessage({ t: readyType, j: "null", b: [], s: [] } satisfies ThreadWire);
+  }
+
+  #release(): void {
+    const held = this.#held;
+    this.#held = undefined;
+    for (const [wire, transfer] of held ?? []) this.#port.postMessage(wire, transfer);
   }
 
   send(type: string, data: unknown, path: string = type): void {
@@ -119,7 +142,9 @@ export class ThreadChannel implements Channel {
     if (this.#dispatcher.closed) return;
     const wire: ThreadWire = { t: type, j: e.json, b: e.bins, s: e.shared };
     // The codec's attachments are fresh buffers of their own: moving them saves a copy.
-    this.#port.postMessage(wire, e.bins.length === 0 ? undefined : e.bins.map((b) => b.buffer as ArrayBuffer));
+    const transfer = e.bins.length === 0 ? undefined : e.bins.map((b) => b.buffer as ArrayBuffer);
+    if (this.#held !== undefined) this.#held.push([wire, transfer]);
+    else this.#port.postMessage(wire, transfer);
   }
 
   on(type: string, handler: (data: unknown) => void): void {

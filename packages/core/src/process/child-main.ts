@@ -15,7 +15,9 @@ import { socketEnv, tokenEnv } from "./spawn.ts";
 
 const data = adapter.workerData as { multiprocChild?: boolean } | undefined;
 if (adapter.parentPort !== null && data?.multiprocChild === true) {
-  runChild(new ThreadChannel(adapter.parentPort));
+  const channel = new ThreadChannel(adapter.parentPort);
+  runChild(channel);
+  channel.announceReady();
 } else {
   const path = adapter.env(socketEnv);
   const token = adapter.env(tokenEnv);

@@ -70,7 +70,7 @@ function startWorkerThread(name: string): RunningChild {
     const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
     adapter.writeStderr(`Process ${name}:\n${text}\n`);
   });
-  const channel = new ThreadChannel(worker);
+  const channel = new ThreadChannel(worker, true);
   const exited = worker.exited.then((status) => {
     channel.markClosed();
     return status;

@@ -23,6 +23,11 @@ import type { RuntimeName } from "./detect.ts";
 export interface RuntimeSpecifics {
   /** The runtime's name. */
   name: RuntimeName;
+  /**
+   * A module to start worker threads with instead of the entry; it gets the entry's URL as
+   * `workerData.multiprocEntry` and must import it (Node uses this to turn its compile cache on).
+   */
+  threadBoot?: { url: URL; data: Record<string, unknown> };
   /** The command line that runs a TypeScript/JavaScript file with this runtime. */
   scriptCommand(file: string): { command: string; args: string[] };
 }
@@ -155,7 +160,11 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     },
 
     startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void): ThreadChild {
-      const worker = new Worker(entry, { workerData });
+      const boot = specifics.threadBoot;
+      const worker =
+        boot === undefined
+          ? new Worker(entry, { workerData })
+          : new Worker(boot.url, { workerData: { ...(workerData as object), ...boot.data, multiprocEntry: entry.href } });
       // Handled here, an error is not rethrown in the parent.
       worker.on("error", onError);
       const exited = new Promise<ExitStatus>((resolve) => {

@@ -1,15 +1,35 @@
 /**
  * The Node.js adapter. Node 24 runs `.ts` files directly (type stripping), so a child is the
- * same `node` binary given the entry file.
+ * same `node` binary given the entry file. The module turns Node's compile cache on (see below).
  *
  * @internal
  * @module
  */
+import { enableCompileCache } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RuntimeAdapter } from "./adapter.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
+
+// Every child and worker loads multiproc's TypeScript sources again; Node strips their types each
+// time unless its compile cache is on. Measured here: a process-context start+join goes from
+// ~230 ms to ~90 ms, a thread-context one from ~110 ms to ~65 ms. Turned on for this process (if
+// nobody chose otherwise) and, through the environment, for its children and workers.
+let cacheDir: string | undefined = process.env.NODE_COMPILE_CACHE;
+if (cacheDir === undefined && process.env.NODE_DISABLE_COMPILE_CACHE === undefined && typeof enableCompileCache === "function") {
+  cacheDir = join(tmpdir(), "multiproc-node-compile-cache");
+  try {
+    enableCompileCache(cacheDir);
+    process.env.NODE_COMPILE_CACHE = cacheDir;
+  } catch {
+    // A cache is an optimisation: without one, everything still works.
+    cacheDir = undefined;
+  }
+}
 
 /** The adapter for Node.js. */
 export const adapter: RuntimeAdapter = createNodeCompatAdapter({
   name: "node",
   scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
+  threadBoot: { url: new URL("./node-boot.ts", import.meta.url), data: cacheDir === undefined ? {} : { multiprocCache: cacheDir } },
 });
