@@ -4,7 +4,7 @@
  * summary line per step. The `package` step packs every package and imports its built output
  * under Node. Exits non-zero if any step fails or if a runtime ran zero tests.
  *
- * Usage: `pnpm test [--only node,deno,bun,types,package] [vitest file filters…]`
+ * Usage: `pnpm test [--only node,deno,bun,types,package,docs] [vitest file filters…]`
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -97,12 +97,21 @@ function commandStep(name: string, cmd: string, args: string[]): StepResult {
   return { name, ok: status === 0, passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0, seconds };
 }
 
+/** API docs build with no warning, and every lesson's example compiles and runs, every link resolves. */
+function docsStep(): StepResult {
+  const api = commandStep("docs", bin("typedoc"), []);
+  if (!api.ok) return api;
+  const lessons = commandStep("docs", bin("node"), [join(root, "docs", "check.ts")]);
+  return { ...lessons, seconds: api.seconds + lessons.seconds };
+}
+
 const steps: Array<[string, () => StepResult]> = [
   ["node", () => vitestStep("node")],
   ["deno", () => vitestStep("deno")],
   ["bun", bunStep],
   ["types", () => commandStep("types", bin("tsc"), ["-p", "tsconfig.tests.json"])],
   ["package", () => commandStep("package", bin("node"), [join(root, "scripts", "check-packages.ts")])],
+  ["docs", () => docsStep()],
 ];
 
 const results: StepResult[] = [];
@@ -112,7 +121,7 @@ for (const [name, step] of steps) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
-const checks = new Set(["types", "package"]);
+const checks = new Set(["types", "package", "docs", "verify"]);
 console.log("\n── multiproc test summary ──");
 for (const r of results) {
   const counts = checks.has(r.name) ? (r.ok ? "ok" : "failed") : `${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`;
