@@ -49,6 +49,18 @@ export {
 export type { EncodeOptions, Encoded, FrameReaderOptions, ReducedHandle, Reducible, Target } from "./codec/index.ts";
 export { Lock, RLock } from "./sync/lock.ts";
 export type { AcquireOptions, HeldLock } from "./sync/lock.ts";
+export { BoundedSemaphore, Semaphore } from "./sync/semaphore.ts";
+export { Event } from "./sync/event.ts";
+export type { EventWaitOptions } from "./sync/event.ts";
+export { Condition } from "./sync/condition.ts";
+export type { ConditionWaitOptions } from "./sync/condition.ts";
+export { Barrier } from "./sync/barrier.ts";
+export type { BarrierOptions, BarrierWaitOptions } from "./sync/barrier.ts";
+export { RawValue, Value } from "./shared/value.ts";
+export { RawArray, SharedArray, SharedArray as Array } from "./shared/array.ts";
+export type { TextOf } from "./shared/array.ts";
+export type { SynchronizedOptions } from "./shared/locking.ts";
+export type { ElementOf, InputOf, SliceOf, Typecode, TypecodeValues, TypecodeViews, ViewOf } from "./shared/typecodes.ts";
 export { AbandonedLockError, BrokenBarrierError, LockTimeoutError, SyncStateError } from "./sync/errors.ts";
 export { OwnerGoneError } from "./remote/objects.ts";
 export { Context, getAllStartMethods, getContext, getStartMethod, setStartMethod } from "./context.ts";

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AbandonedLockError, Lock, LockTimeoutError, Process, RLock, SyncStateError, type ContextName } from "../src/index.ts";
-import { acquireAndExit, holdFor, holdForever, releaseIt, useSync } from "./fixtures/sync-tasks.ts";
+import { acquireAndExit, holdFor, holdForever, releaseIt, useSync, waitForLock } from "./fixtures/sync-tasks.ts";
 import { readReport, tempDir, waitForFile } from "./helpers.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
@@ -124,6 +124,20 @@ describe.each(contexts)("Lock across the %s context", (context) => {
     expect(err).toBeInstanceOf(AbandonedLockError);
     expect((err as AbandonedLockError).holderPid).toBe(p.pid);
     expect(await lock.acquire({ blocking: false })).toBe(true);
+    await lock.release();
+  });
+
+  it("a child killed while it waits for the lock does not take it later", async () => {
+    const lock = new Lock();
+    await lock.acquire();
+    const waiting = join(tempDir(), "waiting.json");
+    const p = new Process({ target: waitForLock, args: [lock, waiting], context });
+    p.start();
+    expect(await waitForFile(waiting, 10_000)).toBe(true);
+    p.kill();
+    await p.join();
+    await lock.release();
+    expect(await lock.acquire({ timeout: 5_000 })).toBe(true);
     await lock.release();
   });
 

@@ -347,7 +347,7 @@ export class Process<A extends unknown[] = unknown[]> {
     }
     // A daemonic child does not keep this program alive, but a join waiting for it does.
     this.#joining++;
-    this.#child?.setKeepsAlive(true);
+    if (this.#exitCode === null) this.#child?.setKeepsAlive(true);
     try {
       if (timeoutMs === undefined) {
         await this.#exited;
@@ -362,7 +362,7 @@ export class Process<A extends unknown[] = unknown[]> {
       ]);
       clearTimeout(timer);
     } finally {
-      if (--this.#joining === 0 && this.#daemon) this.#child?.setKeepsAlive(false);
+      if (--this.#joining === 0 && this.#daemon && this.#exitCode === null) this.#child?.setKeepsAlive(false);
     }
   }
 

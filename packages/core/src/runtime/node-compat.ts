@@ -154,8 +154,13 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
         kill: (signal) => {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
         },
-        ref: () => child.ref(),
-        unref: () => child.unref(),
+        // After exit, Deno throws BadResource on ref/unref: there is nothing left to keep alive.
+        ref: () => {
+          if (child.exitCode === null && child.signalCode === null) child.ref();
+        },
+        unref: () => {
+          if (child.exitCode === null && child.signalCode === null) child.unref();
+        },
       };
     },
 
@@ -167,8 +172,12 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
           : new Worker(boot.url, { workerData: { ...(workerData as object), ...boot.data, multiprocEntry: entry.href } });
       // Handled here, an error is not rethrown in the parent.
       worker.on("error", onError);
+      let ended = false;
       const exited = new Promise<ExitStatus>((resolve) => {
-        worker.on("exit", (code) => resolve({ code, signal: null }));
+        worker.on("exit", (code) => {
+          ended = true;
+          resolve({ code, signal: null });
+        });
       });
       return {
         threadId: worker.threadId,
@@ -176,8 +185,12 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
         onMessage: (cb) => worker.on("message", cb),
         exited,
         terminate: () => void worker.terminate(),
-        ref: () => worker.ref(),
-        unref: () => worker.unref(),
+        ref: () => {
+          if (!ended) worker.ref();
+        },
+        unref: () => {
+          if (!ended) worker.unref();
+        },
       };
     },
 

@@ -110,12 +110,16 @@ export function release(c: Int32Array, holder: number, reentrant: boolean): void
   forceRelease(c);
 }
 
-/** Frees the lock whoever holds it, and wakes one waiter. */
+/**
+ * Frees the lock whoever holds it, and wakes the waiters: all of them, because a waiter in a
+ * worker thread that was terminated can swallow a wake-up meant for one (seen on Deno); each
+ * waiter retries, and one wins.
+ */
 export function forceRelease(c: Int32Array): void {
   Atomics.store(c, HOLDER, 0);
   Atomics.store(c, COUNT, 0);
   Atomics.store(c, STATE, 0);
-  Atomics.notify(c, STATE, 1);
+  Atomics.notify(c, STATE);
 }
 
 /** Whether `holder` holds the lock. */

@@ -7,7 +7,8 @@ import { adapter } from "../runtime/index.ts";
 import type { Peer } from "../remote/objects.ts";
 import { self } from "../process/state.ts";
 import { holderOf, localHolder } from "./holder.ts";
-import { abandon, acquire, acquireSync, LOCK_CELLS, release, isHeldBy, type AcquireOptions } from "./lock-cells.ts";
+import { abandon, acquire, acquireSync, forceRelease, LOCK_CELLS, release, isHeldBy, type AcquireOptions } from "./lock-cells.ts";
+import { GonePeers } from "./gone.ts";
 import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "./primitive.ts";
 import { LockTimeoutError } from "./errors.ts";
 
@@ -41,6 +42,9 @@ export interface HeldLock extends AsyncDisposable {
 
 /** What `Lock` and `RLock` share. */
 abstract class LockBase extends SharedPrimitive {
+  readonly #gone = new GonePeers();
+
+  /** Whether the lock may be acquired again by its holder. @internal */
   protected abstract get reentrant(): boolean;
 
   protected constructor(state: PrimitiveState) {
@@ -129,11 +133,18 @@ abstract class LockBase extends SharedPrimitive {
     }
   }
 
-  protected override perform(method: string, args: unknown[], holder: number): unknown {
+  protected override perform(method: string, args: unknown[], holder: number, peer: Peer): unknown {
     const c = this.cells!;
     switch (method) {
-      case "acquire":
-        return acquire(c, holder, (args[0] ?? {}) as AcquireOptions, this.reentrant);
+      case "acquire": {
+        // A caller in another process that dies while it waits must not get the lock later:
+        // if it is gone when its acquire succeeds, the lock is freed again at once.
+        const there = this.#gone.stillThere(peer);
+        return acquire(c, holder, (args[0] ?? {}) as AcquireOptions, this.reentrant).then((got) => {
+          if (got && !there()) forceRelease(c);
+          return got;
+        });
+      }
       case "release":
         return release(c, holder, this.reentrant);
       default:
@@ -142,6 +153,7 @@ abstract class LockBase extends SharedPrimitive {
   }
 
   protected override peerGone(peer: Peer): void {
+    this.#gone.add(peer);
     this.holderDied(holderOf(peer), peer.pid, false);
   }
 
