@@ -4,7 +4,7 @@
  * summary line per step. The `package` step packs every package and imports its built output
  * under Node. Exits non-zero if any step fails or if a runtime ran zero tests.
  *
- * Usage: `pnpm test [--only node,deno,bun,types,package,docs] [vitest file filters…]`
+ * Usage: `pnpm test [--only node,deno,bun,verify,types,package,docs] [vitest file filters…]`
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -109,6 +109,7 @@ const steps: Array<[string, () => StepResult]> = [
   ["node", () => vitestStep("node")],
   ["deno", () => vitestStep("deno")],
   ["bun", bunStep],
+  ["verify", () => commandStep("verify", bin("node"), [join(root, "packages", "grader", "src", "cli.ts"), "verify", "--runtime", "all"])],
   ["types", () => commandStep("types", bin("tsc"), ["-p", "tsconfig.tests.json"])],
   ["package", () => commandStep("package", bin("node"), [join(root, "scripts", "check-packages.ts")])],
   ["docs", () => docsStep()],

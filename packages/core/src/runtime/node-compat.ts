@@ -154,12 +154,21 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
         kill: (signal) => {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
         },
-        // After exit, Deno throws BadResource on ref/unref: there is nothing left to keep alive.
+        // Around exit, Deno throws BadResource on ref/unref (even before exitCode is set):
+        // there is nothing left to keep alive then.
         ref: () => {
-          if (child.exitCode === null && child.signalCode === null) child.ref();
+          try {
+            if (child.exitCode === null && child.signalCode === null) child.ref();
+          } catch {
+            // already gone
+          }
         },
         unref: () => {
-          if (child.exitCode === null && child.signalCode === null) child.unref();
+          try {
+            if (child.exitCode === null && child.signalCode === null) child.unref();
+          } catch {
+            // already gone
+          }
         },
       };
     },

@@ -19,7 +19,14 @@
  *   whole Deno process runs with only: read the exercise copy, the run directory, the workspace
  *   packages and `node_modules`; write the run's TMPDIR and vitest's token folder; env; sys;
  *   FFI for the rolldown native binding vite needs; net for `localhost` name lookups (vite) and the
- *   result socket; run Deno itself only in the `process` context.
+ *   result socket. In the `process` context it may also run Deno itself, and read, write and net
+ *   are granted **in full**: the library starts each Deno child with the permissions its parent
+ *   holds in full (Deno's API cannot read a path-scoped grant back, so a child would get none of
+ *   a scoped one and could not even load its modules), and a child connects to its parent over a
+ *   Unix socket whose name is chosen at run time, which Deno 2.9.6 can only allow by exact path
+ *   (`--allow-net=unix:<dir>` does not cover the sockets in `<dir>`: denoland/deno#36762).
+ *   Measured: with the scoped grants every child exits with "Requires read access" or "Requires
+ *   write access" to the socket.
  *
  * @module
  */
@@ -206,19 +213,21 @@ export function vitestCommand(inv: VitestInvocation, baseEnv: Record<string, str
   // vite's is-wsl check reads /proc/sys/fs/binfmt_misc/WSLInterop at import unless this is set,
   // and Deno refuses that path without --allow-all.
   env.__IS_WSL_TEST__ = "1";
+  // In the `process` context, read, write and net are granted in full (see the module docs):
+  // the library's Deno children inherit only full grants, and must reach their parent's socket.
   const args = [
     "run",
     "--no-prompt",
     "--no-lock",
     "--no-config",
     "--node-modules-dir=manual",
-    `--allow-read=${readable.join(",")}`,
+    needsProcesses ? "--allow-read" : `--allow-read=${readable.join(",")}`,
     // Deno wants both write access to a Unix socket's path and net access to `unix:<path>` to connect.
-    `--allow-write=${[scratch.tmpDir, join(scratch.base, "node_modules"), inv.socketPath].join(",")}`,
+    needsProcesses ? "--allow-write" : `--allow-write=${[scratch.tmpDir, join(scratch.base, "node_modules"), inv.socketPath].join(",")}`,
     "--allow-env",
     "--allow-sys",
     `--allow-ffi=${join(workspace, "node_modules", ".pnpm")}`,
-    `--allow-net=localhost,unix:${inv.socketPath}`,
+    needsProcesses ? "--allow-net" : `--allow-net=localhost,unix:${inv.socketPath}`,
     ...(needsProcesses ? [`--allow-run=${deno}`] : []),
     ...vitestArgs,
   ];
