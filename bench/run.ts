@@ -7,9 +7,8 @@
  * @module
  */
 import { writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
-import { cpuCount } from "@multiproc/core";
 import { parseArgs, usage } from "./src/args.ts";
 import { BenchUsageError } from "./src/errors.ts";
 import { runWorkload, type WorkloadResult } from "./src/runner.ts";
@@ -54,8 +53,11 @@ async function main(): Promise<number> {
   }
   const missing = used.filter((rt) => !runtimeCommand(rt).available);
   const cpu = cpus()[0]?.model ?? "unknown CPU";
+  // Not multiproc's cpuCount(): importing @multiproc/core on Node turns Node's compile cache on
+  // for every child of this process (it sets NODE_COMPILE_CACHE), and the measuring children must
+  // see the environment as it is.
   console.log(
-    `multiproc bench: ${cpuCount()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
+    `multiproc bench: ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
       `${used.map((rt) => `${rt} ${versions[rt] ?? "(unavailable)"}`).join(", ")}; ` +
       `${options.repeat} measurement${options.repeat === 1 ? "" : "s"} per system${options.quick ? ", --quick" : ""}`,
   );

@@ -21,5 +21,7 @@ export default defineWorkload({
     ...onRuntimes("piscina run", "apply-latency.ts", { args: ["piscina"] }),
     ...onRuntimes("tinypool run", "apply-latency.ts", { args: ["tinypool"] }),
     ...onRuntimes("workerpool exec", "apply-latency.ts", { args: ["workerpool"] }),
+    ...onRuntimes("multiproc Pool.apply, thread context", "apply-latency.ts", { args: ["multiproc-thread"] }),
+    ...onRuntimes("multiproc Pool.apply, process context", "apply-latency.ts", { args: ["multiproc-process"] }),
   ],
 });

@@ -25,5 +25,7 @@ export default defineWorkload({
   systems: [
     pythonSystem("multiprocessing Pool", "cpu_speedup.py"),
     ...onRuntimes("worker_threads, raw", "cpu-speedup.ts"),
+    ...onRuntimes("multiproc Pool, thread context", "multiproc-cpu-speedup.ts", { args: ["thread"] }),
+    ...onRuntimes("multiproc Pool, process context", "multiproc-cpu-speedup.ts", { args: ["process"] }),
   ],
 });

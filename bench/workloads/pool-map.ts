@@ -1,12 +1,17 @@
 import { defineWorkload, jsSystem, onRuntimes, pythonSystem } from "../src/workload.ts";
 
+/** How many items the multiproc `chunksize=1` rows map (the unit is a rate). */
+const oneCap = 10_000;
+const oneItems = oneCap.toLocaleString("en-US");
+
 /**
  * pool-map: squares of 100,000 ints through a pool of 2 workers, started and warmed before the
  * clock starts. Python's `Pool.map` sends the items in chunks (default chunksize: about 4 chunks
  * per worker); the JavaScript libraries have no chunked map, so they get one `run` per item, all
  * submitted at once — the Python `chunksize=1` row is the like-for-like comparison. piscina runs
- * on every runtime; tinypool and workerpool on Node only, to keep a full run under 10 minutes
- * (their per-runtime behaviour is in apply-latency).
+ * on every runtime; tinypool and workerpool on Node only, to keep a full run short (their
+ * per-runtime behaviour is in apply-latency). multiproc's `Pool.map` runs in both contexts, with
+ * its default chunksize and with `chunksize: 1`.
  *
  * @example
  * ```ts
@@ -26,5 +31,14 @@ export default defineWorkload({
     ...onRuntimes("piscina, one run per item", "pool-map.ts", { args: ["piscina"] }),
     jsSystem("node", "tinypool, one run per item", "pool-map.ts", { args: ["tinypool"] }),
     jsSystem("node", "workerpool, one exec per item", "pool-map.ts", { args: ["workerpool"] }),
+    ...onRuntimes("multiproc Pool.map, thread context", "pool-map.ts", { args: ["multiproc-thread", "default"] }),
+    ...onRuntimes("multiproc Pool.map, process context", "pool-map.ts", { args: ["multiproc-process", "default"] }),
+    // One task per item takes multiproc 10–30 s for 100,000 items: these rows map 10,000.
+    ...onRuntimes(`multiproc Pool.map, chunksize=1, thread context, ${oneItems} items`, "pool-map.ts", {
+      args: ["multiproc-thread", "one", String(oneCap)],
+    }),
+    ...onRuntimes(`multiproc Pool.map, chunksize=1, process context, ${oneItems} items`, "pool-map.ts", {
+      args: ["multiproc-process", "one", String(oneCap)],
+    }),
   ],
 });

@@ -8,9 +8,9 @@ const caUnset = { [caVar]: undefined };
 
 /**
  * spawn-join: how long it takes to start a child that does nothing and wait for it to end, for
- * every way each runtime has of starting one. Node's child-process rows run with
- * NODE_EXTRA_CA_CERTS as this environment has it and with it removed; the `.ts no-op` rows show
- * what loading a TypeScript entry adds on Node.
+ * every way each runtime has of starting one, and multiproc's `Process` in both contexts. Node's
+ * child-process rows run with NODE_EXTRA_CA_CERTS as this environment has it and with it
+ * removed; the `.ts no-op` rows show what loading a TypeScript entry adds on Node.
  *
  * @example
  * ```ts
@@ -48,5 +48,17 @@ export default defineWorkload({
     jsSystem("bun", "child_process.fork", "spawn-join.ts", { args: ["fork"] }),
     jsSystem("bun", "child_process.spawn", "spawn-join.ts", { args: ["spawn"] }),
     jsSystem("bun", "Bun.spawn", "spawn-join.ts", { args: ["bun-spawn"] }),
+
+    // multiproc: overhead over the raw primitive = this row / the thread row "worker_threads
+    // Worker" (what the thread context uses) or the process row "child_process.spawn" (what the
+    // process context uses) of the same runtime.
+    jsSystem("node", `multiproc Process, thread context, ${caVar} set`, "multiproc-spawn-join.ts", { args: ["thread"], unavailable: caSet }),
+    jsSystem("node", `multiproc Process, thread context, ${caVar} unset`, "multiproc-spawn-join.ts", { args: ["thread"], env: caUnset }),
+    jsSystem("node", `multiproc Process, process context, ${caVar} set`, "multiproc-spawn-join.ts", { args: ["process"], unavailable: caSet }),
+    jsSystem("node", `multiproc Process, process context, ${caVar} unset`, "multiproc-spawn-join.ts", { args: ["process"], env: caUnset }),
+    jsSystem("deno", "multiproc Process, thread context", "multiproc-spawn-join.ts", { args: ["thread"] }),
+    jsSystem("deno", "multiproc Process, process context", "multiproc-spawn-join.ts", { args: ["process"] }),
+    jsSystem("bun", "multiproc Process, thread context", "multiproc-spawn-join.ts", { args: ["thread"] }),
+    jsSystem("bun", "multiproc Process, process context", "multiproc-spawn-join.ts", { args: ["process"] }),
   ],
 });

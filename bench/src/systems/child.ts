@@ -98,6 +98,31 @@ export function variantOf<const T extends string>(input: ChildInput, known: read
   return v as T;
 }
 
+/**
+ * An optional cap given as the argument at `index`: how many of something (items, messages,
+ * increments) a slow system makes instead of the workload's full count, so that it measures its
+ * rate in seconds rather than minutes. The unit of such workloads is a rate, so the figures stay
+ * comparable; the program records the count it used in its detail.
+ *
+ * @param input - the child's input.
+ * @param index - which argument holds the cap.
+ * @param what - what is capped, for the error message.
+ * @returns the cap, or `Infinity` when the argument is absent.
+ * @throws ChildUsageError when the argument is not a positive number.
+ *
+ * @example
+ * ```ts
+ * const items = Math.min(needParam(input.params, "items"), capOf(input, 2, "items"));
+ * ```
+ */
+export function capOf(input: ChildInput, index: number, what: string): number {
+  const arg = input.args[index];
+  if (arg === undefined) return Infinity;
+  const cap = Number(arg);
+  if (!Number.isInteger(cap) || cap < 1) throw new ChildUsageError(`argument ${index + 1} caps the ${what}: a positive whole number, not ${arg}`);
+  return cap;
+}
+
 function emit(report: ChildReport): Promise<never> {
   return new Promise<never>(() => {
     process.stdout.write(`${JSON.stringify(report)}\n`, () => process.exit(0));

@@ -1,6 +1,7 @@
 /**
- * The JavaScript pool libraries the pool workloads compare, behind one small interface, each
- * with a fixed number of worker threads running the `square` task.
+ * The pools the pool workloads compare — the JavaScript pool libraries and multiproc's own `Pool`
+ * in both contexts — behind one small interface, each with a fixed number of workers running the
+ * `square` task.
  *
  * @module
  */
@@ -9,29 +10,32 @@ import { Piscina } from "piscina";
 import Tinypool from "tinypool";
 import workerpool from "workerpool";
 import { runtime } from "@multiproc/core";
+import { Pool } from "@multiproc/pool";
+import { square as squareTask } from "./workers/multiproc-square.ts";
 
 /**
- * The pool libraries measured.
+ * The pools measured: the libraries, and multiproc's `Pool` with worker threads
+ * (`multiproc-thread`) or worker processes (`multiproc-process`).
  *
  * @example
  * ```ts
  * const kind: PoolKind = "piscina";
  * ```
  */
-export type PoolKind = "piscina" | "tinypool" | "workerpool";
+export type PoolKind = "piscina" | "tinypool" | "workerpool" | "multiproc-thread" | "multiproc-process";
 
 /**
- * The pool libraries measured, for argument checking.
+ * The pools measured, for argument checking.
  *
  * @example
  * ```ts
  * const kind = variantOf(childInput(), poolKinds);
  * ```
  */
-export const poolKinds: readonly PoolKind[] = ["piscina", "tinypool", "workerpool"];
+export const poolKinds: readonly PoolKind[] = ["piscina", "tinypool", "workerpool", "multiproc-thread", "multiproc-process"];
 
 /**
- * A pool of worker threads that square numbers.
+ * A pool of workers (threads, or processes for `multiproc-process`) that square numbers.
  *
  * @example
  * ```ts
@@ -43,6 +47,11 @@ export const poolKinds: readonly PoolKind[] = ["piscina", "tinypool", "workerpoo
 export interface SquarePool {
   /** Squares `x` in a worker: one task, one round trip. */
   square(x: number): Promise<number>;
+  /**
+   * Squares every item with the pool's own chunked map (`chunksize` items per task; by default
+   * the pool's choice), where the pool has one: multiproc's `Pool.map`. The libraries have none.
+   */
+  readonly map?: (items: readonly number[], chunksize?: number) => Promise<number[]>;
   /** Stops the workers. */
   close(): Promise<void>;
 }
@@ -103,6 +112,19 @@ export async function openPool(kind: PoolKind, workers: number): Promise<SquareP
         square: (x) => Promise.resolve(p.exec("square", [x]) as PromiseLike<number>),
         close: async () => {
           await p.terminate();
+        },
+      };
+      break;
+    }
+    case "multiproc-thread":
+    case "multiproc-process": {
+      const p = new Pool({ processes: workers, context: kind === "multiproc-thread" ? "thread" : "process" });
+      pool = {
+        square: (x) => p.apply(squareTask, [x]),
+        map: (items, chunksize) => p.map(squareTask, items, chunksize === undefined ? {} : { chunksize }),
+        close: async () => {
+          p.close();
+          await p.join();
         },
       };
       break;

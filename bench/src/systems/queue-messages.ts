@@ -47,9 +47,32 @@ export interface Tally {
  * ```
  */
 export function produce(shape: StreamShape, send: (message: number | Uint8Array | null) => void): void {
-  const payload = shape.size > 0 ? new Uint8Array(shape.size).fill(7) : undefined;
+  const payload = payloadOf(shape);
   for (let i = 0; i < shape.messages; i++) send(payload ?? i);
   send(null);
+}
+
+/**
+ * Sends the whole stream, then the end marker, through an asynchronous `send`, awaiting each
+ * message before the next (as a multiproc `Queue.put` or `Connection.send` is used).
+ *
+ * @param shape - how many messages and how big.
+ * @param send - sends one message; resolves when it is sent.
+ *
+ * @example
+ * ```ts
+ * await produceAwaited({ messages: 3, size: 0 }, (m) => queue.put(m));
+ * ```
+ */
+export async function produceAwaited(shape: StreamShape, send: (message: number | Uint8Array | null) => Promise<void>): Promise<void> {
+  const payload = payloadOf(shape);
+  for (let i = 0; i < shape.messages; i++) await send(payload ?? i);
+  await send(null);
+}
+
+/** The one buffer every sized message is a copy of, or `undefined` for small messages. */
+function payloadOf(shape: StreamShape): Uint8Array | undefined {
+  return shape.size > 0 ? new Uint8Array(shape.size).fill(7) : undefined;
 }
 
 /**

@@ -13,7 +13,6 @@
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Worker as NodeWorker } from "node:worker_threads";
-import { runtime } from "@multiproc/core";
 import { ChildUsageError } from "../errors.ts";
 import { childInput, needParam, now, report, reportUnavailable, variantOf } from "./child.ts";
 
@@ -45,9 +44,15 @@ interface RuntimeGlobals {
   };
 }
 const g = globalThis as unknown as RuntimeGlobals;
+/**
+ * The runtime, from its globals. Not `runtime` from `@multiproc/core`: importing multiproc on Node
+ * turns Node's compile cache on for every child this program starts (it sets
+ * `NODE_COMPILE_CACHE`), and these rows measure the runtimes as they are.
+ */
+const runtimeName = g.Deno !== undefined ? "deno" : g.Bun !== undefined ? "bun" : "node";
 
 /** Arguments that make this runtime's executable run the no-op program. */
-const runNoop = runtime.name === "deno" ? ["run", "--quiet", noopPath] : [noopPath];
+const runNoop = runtimeName === "deno" ? ["run", "--quiet", noopPath] : [noopPath];
 
 /** Waits for a child process to exit, failing unless it exited with code 0. */
 function joined(child: ChildProcess, what: string): Promise<void> {
@@ -78,7 +83,7 @@ function chooseVariant(variant: string): StartJoin | string {
         });
     case "web-worker": {
       const WebWorker = g.Worker;
-      if (WebWorker === undefined || runtime.name === "node") return "Node has no Web Worker global (only node:worker_threads)";
+      if (WebWorker === undefined || runtimeName === "node") return "Node has no Web Worker global (only node:worker_threads)";
       return () =>
         new Promise<void>((resolve, reject) => {
           const w = new WebWorker(noopWebUrl, { type: "module" });
@@ -95,7 +100,7 @@ function chooseVariant(variant: string): StartJoin | string {
       return () => joined(spawn(process.execPath, runNoop, { stdio: ["ignore", "ignore", "inherit"] }), "spawned child");
     case "deno-command": {
       const Deno = g.Deno;
-      if (Deno === undefined) return `${runtime.name} has no Deno.Command`;
+      if (Deno === undefined) return `${runtimeName} has no Deno.Command`;
       return async () => {
         const cmd = new Deno.Command(Deno.execPath(), { args: runNoop, stdin: "null", stdout: "null", stderr: "inherit" });
         const { code } = await cmd.spawn().status;
@@ -104,7 +109,7 @@ function chooseVariant(variant: string): StartJoin | string {
     }
     case "bun-spawn": {
       const Bun = g.Bun;
-      if (Bun === undefined) return `${runtime.name} has no Bun.spawn`;
+      if (Bun === undefined) return `${runtimeName} has no Bun.spawn`;
       return async () => {
         const code = await Bun.spawn([process.execPath, ...runNoop], { stdin: "ignore", stdout: "ignore", stderr: "inherit" }).exited;
         checkCode(code, "Bun.spawn child");
