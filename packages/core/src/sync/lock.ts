@@ -10,9 +10,10 @@ import { holderOf, localHolder } from "./holder.ts";
 import { abandon, acquire, acquireSync, forceRelease, LOCK_CELLS, release, isHeldBy, type AcquireOptions } from "./lock-cells.ts";
 import { GonePeers } from "./gone.ts";
 import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "./primitive.ts";
-import { LockTimeoutError } from "./errors.ts";
+import { hold, withHeld, type HeldLock } from "./scoped.ts";
 
 export type { AcquireOptions } from "./lock-cells.ts";
+export type { HeldLock } from "./scoped.ts";
 
 /** Locks known to this thread, checked when a worker-thread child ends holding one. */
 const known = new Set<WeakRef<LockBase>>();
@@ -23,22 +24,6 @@ self.threadChildExitHooks.add((threadId) => {
     else lock.holderDied(threadId + 1, adapter.pid, true);
   }
 });
-
-/**
- * A held lock, released when disposed: what {@link Lock.hold} returns, for `await using`.
- *
- * @example
- * ```ts
- * {
- *   await using _held = await lock.hold();
- *   // … the lock is held here, and released at the end of the block, even if it throws
- * }
- * ```
- */
-export interface HeldLock extends AsyncDisposable {
-  /** Releases the lock (at most once; disposing afterwards does nothing). */
-  release(): Promise<void>;
-}
 
 /** What `Lock` and `RLock` share. */
 abstract class LockBase extends SharedPrimitive {
@@ -103,18 +88,10 @@ abstract class LockBase extends SharedPrimitive {
    * @returns the held lock.
    * @throws LockTimeoutError if the lock could not be acquired within `timeout`.
    */
-  async hold(options: { timeout?: number } = {}): Promise<HeldLock> {
-    if (!(await this.acquire({ timeout: options.timeout }))) {
-      throw new LockTimeoutError(`could not acquire the lock within ${options.timeout} ms`);
-    }
-    let released = false;
-    const releaseOnce = async (): Promise<void> => {
-      if (released) return;
-      released = true;
-      await this.release();
-    };
-    return { release: releaseOnce, [Symbol.asyncDispose]: releaseOnce };
+  hold(options: { timeout?: number } = {}): Promise<HeldLock> {
+    return hold(this, "lock", options);
   }
+
 
   /**
    * Runs `fn` while holding the lock, and releases it afterwards even if `fn` throws.
@@ -124,14 +101,10 @@ abstract class LockBase extends SharedPrimitive {
    * @returns what `fn` returns.
    * @throws LockTimeoutError if the lock could not be acquired within `timeout`.
    */
-  async withLock<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}): Promise<T> {
-    const held = await this.hold(options);
-    try {
-      return await fn();
-    } finally {
-      await held.release();
-    }
+  withLock<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}): Promise<T> {
+    return withHeld(this, "lock", fn, options);
   }
+
 
   protected override perform(method: string, args: unknown[], holder: number, peer: Peer): unknown {
     const c = this.cells!;

@@ -6,9 +6,10 @@
  * @module
  */
 import type { Peer } from "../remote/objects.ts";
-import { LockTimeoutError, SyncStateError } from "./errors.ts";
+import { SyncStateError } from "./errors.ts";
 import { deadline, wake } from "./futex.ts";
-import type { AcquireOptions, HeldLock } from "./lock.ts";
+import type { AcquireOptions } from "./lock.ts";
+import { hold, withHeld, type HeldLock } from "./scoped.ts";
 import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "./primitive.ts";
 import { alwaysThere, GonePeers, type StillThere } from "./gone.ts";
 import { runPlan, runPlanSync, type WaitPlan } from "./wait-plan.ts";
@@ -231,18 +232,10 @@ export class Semaphore extends SharedPrimitive {
    * }
    * ```
    */
-  async hold(options: { timeout?: number } = {}): Promise<HeldLock> {
-    if (!(await this.acquire({ timeout: options.timeout }))) {
-      throw new LockTimeoutError(`could not acquire the semaphore within ${options.timeout} ms`);
-    }
-    let released = false;
-    const releaseOnce = async (): Promise<void> => {
-      if (released) return;
-      released = true;
-      await this.release();
-    };
-    return { release: releaseOnce, [Symbol.asyncDispose]: releaseOnce };
+  hold(options: { timeout?: number } = {}): Promise<HeldLock> {
+    return hold(this, "semaphore", options);
   }
+
 
   /**
    * Runs `fn` while holding a permit, and gives it back afterwards even if `fn` throws (the same
@@ -258,14 +251,10 @@ export class Semaphore extends SharedPrimitive {
    * const body = await sem.withLock(() => fetch(url).then((r) => r.text()));
    * ```
    */
-  async withLock<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}): Promise<T> {
-    const held = await this.hold(options);
-    try {
-      return await fn();
-    } finally {
-      await held.release();
-    }
+  withLock<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}): Promise<T> {
+    return withHeld(this, "semaphore", fn, options);
   }
+
 
   protected override perform(method: string, args: unknown[], _holder: number, peer: Peer): unknown {
     const c = this.cells!;
