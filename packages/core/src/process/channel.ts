@@ -97,15 +97,34 @@ class Dispatcher {
   }
 }
 
+/** What both channels share: handlers by message type, and closing. */
+abstract class DispatchingChannel implements Channel {
+  protected readonly dispatcher = new Dispatcher();
+
+  abstract send(type: string, data: unknown, path?: string): void;
+  abstract close(): void;
+
+  on(type: string, handler: (data: unknown) => void): void {
+    this.dispatcher.on(type, handler);
+  }
+
+  onLazy(type: string, handler: (decode: () => unknown) => void): void {
+    this.dispatcher.onLazy(type, handler);
+  }
+
+  onClose(cb: () => void): void {
+    this.dispatcher.onClose(cb);
+  }
+}
+
 const readyType = "\u0000ready";
 
 /**
  * A channel over a worker thread's port. Its "close" is signalled by `markClosed()` (the worker's
  * exit), since ports give no reliable close event on every runtime.
  */
-export class ThreadChannel implements Channel {
+export class ThreadChannel extends DispatchingChannel {
   readonly #port: PortLike;
-  readonly #dispatcher = new Dispatcher();
   /** Messages held until the worker says it listens (see the constructor). */
   #held: Array<[ThreadWire, ArrayBuffer[] | undefined]> | undefined;
 
@@ -116,13 +135,14 @@ export class ThreadChannel implements Channel {
    *   here about once in 500 starts), so the parent waits for the worker to say it listens.
    */
   constructor(port: PortLike, awaitReady = false) {
+    super();
     this.#port = port;
     if (awaitReady) this.#held = [];
     port.onMessage((message) => {
       const m = message as ThreadWire;
       if (m === null || typeof m !== "object" || typeof m.t !== "string") return;
       if (m.t === readyType) return this.#release();
-      this.#dispatcher.dispatch(m.t, () => decode({ json: m.j, bins: m.b, shared: m.s }));
+      this.dispatcher.dispatch(m.t, () => decode({ json: m.j, bins: m.b, shared: m.s }));
     });
   }
 
@@ -139,7 +159,7 @@ export class ThreadChannel implements Channel {
 
   send(type: string, data: unknown, path: string = type): void {
     const e = encode(data, { target: "thread", path });
-    if (this.#dispatcher.closed) return;
+    if (this.dispatcher.closed) return;
     const wire: ThreadWire = { t: type, j: e.json, b: e.bins, s: e.shared };
     // The codec's attachments are fresh buffers of their own: moving them saves a copy.
     const transfer = e.bins.length === 0 ? undefined : e.bins.map((b) => b.buffer as ArrayBuffer);
@@ -147,25 +167,13 @@ export class ThreadChannel implements Channel {
     else this.#port.postMessage(wire, transfer);
   }
 
-  on(type: string, handler: (data: unknown) => void): void {
-    this.#dispatcher.on(type, handler);
-  }
-
-  onLazy(type: string, handler: (decode: () => unknown) => void): void {
-    this.#dispatcher.onLazy(type, handler);
-  }
-
-  onClose(cb: () => void): void {
-    this.#dispatcher.onClose(cb);
-  }
-
   close(): void {
-    this.#dispatcher.markClosed();
+    this.dispatcher.markClosed();
   }
 
   /** Marks the channel closed (the worker ended). */
   markClosed(): void {
-    this.#dispatcher.markClosed();
+    this.dispatcher.markClosed();
   }
 }
 
@@ -184,14 +192,14 @@ function streamFrame(type: string, body: Uint8Array): Uint8Array {
 }
 
 /** A channel over a Unix socket, which may be attached after messages were sent. */
-export class StreamChannel implements Channel, Refable {
+export class StreamChannel extends DispatchingChannel implements Refable {
   #stream: ByteStream | undefined;
   readonly #queued: Uint8Array[] = [];
   #reader = new FrameReader();
-  readonly #dispatcher = new Dispatcher();
   #refed = true;
 
   constructor(stream?: ByteStream) {
+    super();
     if (stream !== undefined) this.attach(stream);
   }
 
@@ -209,38 +217,26 @@ export class StreamChannel implements Channel, Refable {
       for (const payload of this.#reader.push(chunk)) this.#receive(payload);
     });
     for (const payload of early) this.#receive(payload);
-    stream.onClose(() => this.#dispatcher.markClosed());
+    stream.onClose(() => this.dispatcher.markClosed());
     for (const bytes of this.#queued.splice(0)) stream.write(bytes);
   }
 
   #receive(payload: Uint8Array): void {
     const typeLength = payload[0] ?? 0;
     const type = textDecoder.decode(payload.subarray(1, 1 + typeLength));
-    this.#dispatcher.dispatch(type, () => decodeFromBytes(payload.subarray(1 + typeLength)));
+    this.dispatcher.dispatch(type, () => decodeFromBytes(payload.subarray(1 + typeLength)));
   }
 
   send(type: string, data: unknown, path: string = type): void {
     const bytes = streamFrame(type, encodeToBytes(data, { path }));
-    if (this.#dispatcher.closed) return;
+    if (this.dispatcher.closed) return;
     if (this.#stream === undefined) this.#queued.push(bytes);
     else this.#stream.write(bytes);
   }
 
-  on(type: string, handler: (data: unknown) => void): void {
-    this.#dispatcher.on(type, handler);
-  }
-
-  onLazy(type: string, handler: (decode: () => unknown) => void): void {
-    this.#dispatcher.onLazy(type, handler);
-  }
-
-  onClose(cb: () => void): void {
-    this.#dispatcher.onClose(cb);
-  }
-
   close(): void {
     this.#stream?.end();
-    this.#dispatcher.markClosed();
+    this.dispatcher.markClosed();
   }
 
   ref(): void {
