@@ -1,23 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Array as MpArray, Lock, Process, RawArray, RLock, SharedArray, Value, type ContextName, type Task, type Typecode } from "../src/index.ts";
-import { decodeFromBytes } from "../src/codec/index.ts";
+import { Array as MpArray, Lock, Process, RawArray, RLock, SharedArray, Value, type ContextName, type Typecode } from "../src/index.ts";
 import { countPair, useArrays, useSync, type Outcome } from "./fixtures/shared-tasks.ts";
-import { tempDir } from "./helpers.ts";
+import { readEncoded, runChild, tempDir } from "./helpers.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
-
-function readEncoded<T = Record<string, unknown>>(file: string): T {
-  return decodeFromBytes(new Uint8Array(readFileSync(file))) as T;
-}
-
-async function runChild<A extends unknown[]>(target: Task<A, unknown>, args: A, context: ContextName): Promise<void> {
-  const p = new Process({ target, args, context });
-  p.start();
-  await p.join();
-  expect(p.exitCode).toBe(0);
-}
 
 function failed(outcome: unknown, errorClass: new (...args: never[]) => Error, message: RegExp): void {
   const o = outcome as Outcome;

@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runtime } from "../src/index.ts";
+import { expect } from "vitest";
+import { Process, runtime, type ContextName, type Task } from "../src/index.ts";
+import { decodeFromBytes } from "../src/codec/index.ts";
 
 /** A fresh temp directory. */
 export function tempDir(): string {
@@ -74,4 +76,17 @@ export async function waitUntil(condition: () => boolean, limitMs: number): Prom
 /** Waits for a file to appear (written by a program the test cannot subscribe to). */
 export function waitForFile(file: string, limitMs: number): Promise<boolean> {
   return waitUntil(() => existsSync(file), limitMs);
+}
+
+/** Reads a value a fixture task wrote with the codec. */
+export function readEncoded<T = Record<string, unknown>>(file: string): T {
+  return decodeFromBytes(new Uint8Array(readFileSync(file))) as T;
+}
+
+/** Runs a task in a child of `context` and checks that it exited with 0. */
+export async function runChild<A extends unknown[]>(target: Task<A, unknown>, args: A, context: ContextName): Promise<void> {
+  const p = new Process({ target, args, context });
+  p.start();
+  await p.join();
+  expect(p.exitCode).toBe(0);
 }

@@ -1,23 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Lock, Process, RawArray, RawValue, RLock, SharedArray, Value, type ContextName, type InputOf, type Task, type Typecode } from "../src/index.ts";
-import { decodeFromBytes } from "../src/codec/index.ts";
+import { Lock, Process, RawArray, RawValue, RLock, SharedArray, Value, type ContextName, type InputOf, type Typecode } from "../src/index.ts";
 import { countUp, inspectLocks, useSync, useValues, type CountMode, type Outcome } from "./fixtures/shared-tasks.ts";
-import { tempDir } from "./helpers.ts";
+import { readEncoded, runChild, tempDir } from "./helpers.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
-
-function readEncoded<T = Record<string, unknown>>(file: string): T {
-  return decodeFromBytes(new Uint8Array(readFileSync(file))) as T;
-}
-
-async function runChild<A extends unknown[]>(target: Task<A, unknown>, args: A, context: ContextName): Promise<void> {
-  const p = new Process({ target, args, context });
-  p.start();
-  await p.join();
-  expect(p.exitCode).toBe(0);
-}
 
 /**
  * Runs `parties` children that each increment `counter` `times` times in `mode`, started

@@ -7,7 +7,8 @@
  * @module
  */
 import { AbandonedLockError, SyncStateError } from "./errors.ts";
-import { deadline, waitChange, waitChangeSync } from "./futex.ts";
+import { deadline } from "./futex.ts";
+import { runPlan, runPlanSync, type WaitPlan } from "./wait-plan.ts";
 
 /** Cell indexes. */
 export const STATE = 0;
@@ -60,38 +61,30 @@ function reentered(c: Int32Array, holder: number, reentrant: boolean): boolean {
   return true;
 }
 
-/** Acquires asynchronously: never blocks the event loop. */
-export async function acquire(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): Promise<boolean> {
+/** The acquire algorithm, written once; `acquire` and `acquireSync` run it (see `wait-plan.ts`). */
+function* acquirePlan(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): WaitPlan<boolean> {
   const until = checkOptions(options);
   if (reentered(c, holder, reentrant)) return true;
   for (;;) {
-    if (tryTake(c, holder)) {
-      reportAbandoned(c);
-      return true;
-    }
-    if (!(await waitChange(c, STATE, 1, until))) {
+    if (tryTake(c, holder)) break;
+    const changed = (yield { cells: c, index: STATE, expected: 1, until }) as boolean;
+    if (!changed) {
       if (!tryTake(c, holder)) return false;
-      reportAbandoned(c);
-      return true;
+      break;
     }
   }
+  reportAbandoned(c);
+  return true;
+}
+
+/** Acquires asynchronously: never blocks the event loop. */
+export async function acquire(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): Promise<boolean> {
+  return runPlan(acquirePlan(c, holder, options, reentrant));
 }
 
 /** Acquires synchronously, blocking the calling thread (the thread-only `acquireSync`). */
 export function acquireSync(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): boolean {
-  const until = checkOptions(options);
-  if (reentered(c, holder, reentrant)) return true;
-  for (;;) {
-    if (tryTake(c, holder)) {
-      reportAbandoned(c);
-      return true;
-    }
-    if (!waitChangeSync(c, STATE, 1, until)) {
-      if (!tryTake(c, holder)) return false;
-      reportAbandoned(c);
-      return true;
-    }
-  }
+  return runPlanSync(acquirePlan(c, holder, options, reentrant));
 }
 
 /**
