@@ -28,6 +28,19 @@ interface StepResult {
   skipped: number;
   seconds: number;
   note?: string;
+  /** The failed tests: where, and the first lines of why (printed again under the summary). */
+  failures?: string[];
+}
+
+/** The first lines of a failure message, on one line each, so that a CI log's tail shows them. */
+function brief(message: string): string {
+  return message
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l && !l.includes("node_modules"))
+    .slice(0, 6)
+    .map((l) => `      ${l.length > 200 ? `${l.slice(0, 200)}…` : l}`)
+    .join("\n");
 }
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): { status: number; seconds: number } {
@@ -44,6 +57,11 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): { s
 
 /** Vitest's JSON report: the counts we need. */
 interface VitestReport {
+  testResults?: Array<{
+    name: string;
+    message?: string;
+    assertionResults?: Array<{ fullName: string; status: string; failureMessages?: string[] }>;
+  }>;
   numPassedTests: number;
   numFailedTests: number;
   numPendingTests: number;
@@ -63,7 +81,15 @@ function vitestStep(name: "node" | "deno"): StepResult {
   const passed = report.numPassedTests;
   const failed = report.numFailedTests;
   const skipped = report.numPendingTests + report.numTodoTests;
-  return { name, ok: status === 0 && failed === 0 && passed > 0, passed, failed, skipped, seconds };
+  const failures: string[] = [];
+  for (const file of report.testResults ?? []) {
+    const where = file.name.startsWith(root) ? file.name.slice(root.length) : file.name;
+    for (const t of file.assertionResults ?? []) {
+      if (t.status === "failed") failures.push(`${where} › ${t.fullName}\n${brief((t.failureMessages ?? []).join("\n"))}`);
+    }
+    if (file.message && !(file.assertionResults ?? []).some((t) => t.status === "failed")) failures.push(`${where}\n${brief(file.message)}`);
+  }
+  return { name, ok: status === 0 && failed === 0 && passed > 0, passed, failed, skipped, seconds, failures };
 }
 
 function testFiles(): string[] {
@@ -89,7 +115,13 @@ function bunStep(): StepResult {
   const failed = attr("failures") + attr("errors");
   const skipped = attr("skipped");
   const passed = total - failed - skipped;
-  return { name: "bun", ok: status === 0 && failed === 0 && passed > 0, passed, failed, skipped, seconds };
+  const unescape = (x: string) =>
+    x.replace(/&#10;/g, "\n").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const failures: string[] = [];
+  for (const m of xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)"[^>]*?file="([^"]*)"[^>]*>\s*<(?:failure|error)[^>]*?message="([^"]*)"/g)) {
+    failures.push(`${m[3]} › ${unescape(m[2])} › ${unescape(m[1])}\n${brief(unescape(m[4]))}`);
+  }
+  return { name: "bun", ok: status === 0 && failed === 0 && passed > 0, passed, failed, skipped, seconds, failures };
 }
 
 function commandStep(name: string, cmd: string, args: string[]): StepResult {
@@ -123,6 +155,11 @@ for (const [name, step] of steps) {
 rmSync(scratch, { recursive: true, force: true });
 
 const checks = new Set(["types", "package", "docs", "verify"]);
+const failing = results.filter((r) => (r.failures ?? []).length > 0);
+if (failing.length > 0) {
+  console.log("\n── failed tests ──");
+  for (const r of failing) for (const f of (r.failures ?? []).slice(0, 20)) console.log(`[${r.name}] ${f}`);
+}
 console.log("\n── multiproc test summary ──");
 for (const r of results) {
   const counts = checks.has(r.name) ? (r.ok ? "ok" : "failed") : `${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`;
