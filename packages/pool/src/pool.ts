@@ -10,6 +10,7 @@ import { Empty, Queue } from "@multiproc/ipc";
 import { AsyncResult } from "./async-result.ts";
 import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
 import { PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "./errors.ts";
+import { JobQueue } from "./job-queue.ts";
 import { poolWorker, type Answer, type Job } from "./worker.ts";
 
 /** Options of a new pool. */
@@ -69,10 +70,12 @@ interface WorkerSlot {
 }
 
 /**
- * Jobs a worker has at once. One: when a worker dies, only the task it was running fails (a job
- * queued behind it would fail too, though it never started).
+ * Jobs a worker has at once: the one it runs and one queued behind it, so that it starts the next
+ * as soon as it has sent an answer, instead of idling for a round trip through the parent. When a
+ * worker dies, the jobs still in its queue never started: they go back to the front of the pool's
+ * queue, and only the job it was running fails.
  */
-const DEPTH = 1;
+const PREFETCH = 2;
 let poolCounter = 0;
 
 function checkFn(fn: unknown, method: string): Task<unknown[], unknown> {
@@ -90,6 +93,28 @@ function withRemoteTraceback(error: unknown): unknown {
     Object.defineProperty(error, "cause", { value: new RemoteTraceback(error.stack), configurable: true, writable: true });
   }
   return error;
+}
+
+/** Whether a job must run alone on its worker (see `Pool#accepts`). */
+function exclusive(job: PendingJob): boolean {
+  return job.options.timeout !== undefined || job.options.signal !== undefined;
+}
+
+/**
+ * Every item of the input. Arrays and other sync iterables are read directly (an `await` per item
+ * costs a third of a large map); as with `for await`, items that are promises are awaited.
+ */
+async function readAll(input: Iterable<unknown> | AsyncIterable<unknown>): Promise<unknown[]> {
+  if (input === null || (typeof input !== "object" && typeof input !== "string")) {
+    throw new TypeError(`the input must be an iterable or async iterable, not ${input === null ? "null" : typeof input}`);
+  }
+  if (typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    const items: unknown[] = [];
+    for await (const item of input as AsyncIterable<unknown>) items.push(item);
+    return items;
+  }
+  const items = Array.isArray(input) ? input : Array.from(input as Iterable<unknown>);
+  return items.some((x) => typeof (x as PromiseLike<unknown> | null)?.then === "function") ? Promise.all(items) : items;
 }
 
 function reportCallbackError(error: unknown): void {
@@ -130,7 +155,7 @@ export class Pool implements AsyncDisposable {
   readonly #context: ContextLike | undefined;
   readonly #name: number = ++poolCounter;
   readonly #workers = new Set<WorkerSlot>();
-  readonly #pending: PendingJob[] = [];
+  readonly #pending = new JobQueue<PendingJob>();
   readonly #inFlight = new Map<number, PendingJob>();
   readonly #answers = new Queue<Answer>();
   readonly #exits = new Set<Promise<unknown>>();
@@ -184,17 +209,55 @@ export class Pool implements AsyncDisposable {
     void exit.finally(() => this.#exits.delete(exit));
   }
 
-  #exited(slot: WorkerSlot, code: number): void {
+  async #exited(slot: WorkerSlot, code: number): Promise<void> {
     this.#workers.delete(slot);
+    const unstarted = await this.#untaken(slot);
+    const requeue: PendingJob[] = [];
     for (const job of slot.inFlight) {
+      if (unstarted.has(job.id) && job.failure === undefined && this.#state !== "terminate") {
+        this.#inFlight.delete(job.id);
+        slot.dispatched--;
+        job.worker = undefined;
+        requeue.push(job);
+        continue;
+      }
       this.#inFlight.delete(job.id);
       clearTimeout(job.timer);
       const signal = code < 0 ? ({ 9: "SIGKILL", 15: "SIGTERM", 6: "SIGABRT", 11: "SIGSEGV" } as Record<number, string>)[-code] ?? null : null;
       job.reject(job.failure ?? (this.#state === "terminate" ? new PoolStateError("the pool was terminated") : new WorkerLostError(code, signal)));
     }
     slot.inFlight.clear();
+    this.#pending.unshiftAll(requeue);
     if (this.#state !== "terminate" && (this.#state === "run" || this.#pending.length > 0)) this.#spawn();
     this.#dispatch();
+  }
+
+  /** The ids of the jobs still in a dead worker's queue: it never took them, so they never started. */
+  async #untaken(slot: WorkerSlot): Promise<Set<number>> {
+    const ids = new Set<number>();
+    if (slot.inFlight.size < 2) return ids;
+    try {
+      for (;;) {
+        const job = await slot.jobs.getNowait();
+        if (job !== null) ids.add(job.id);
+      }
+    } catch {
+      // Empty: all read. Anything else: the jobs not read count as started, and fail.
+    }
+    return ids;
+  }
+
+  /**
+   * Whether `slot` may take `job` now. A job with a timeout or an abort signal only goes to an
+   * idle worker, and nothing queues behind it: its clock starts when it starts, and cancelling it
+   * kills only its own worker.
+   */
+  #accepts(slot: WorkerSlot, job: PendingJob): boolean {
+    if (this.#maxTasks !== 0 && slot.dispatched >= this.#maxTasks) return false;
+    if (slot.inFlight.size === 0) return true;
+    if (slot.inFlight.size >= PREFETCH || exclusive(job)) return false;
+    for (const other of slot.inFlight) if (exclusive(other)) return false;
+    return true;
   }
 
   #checkRunning(method: string): void {
@@ -214,9 +277,7 @@ export class Pool implements AsyncDisposable {
 
   #abort(job: PendingJob): void {
     const reason = job.options.signal?.reason ?? new PoolStateError("the call was cancelled");
-    const at = this.#pending.indexOf(job);
-    if (at >= 0) {
-      this.#pending.splice(at, 1);
+    if (this.#pending.remove(job)) {
       job.reject(reason);
     } else if (job.worker !== undefined && this.#inFlight.has(job.id)) {
       job.failure = reason;
@@ -225,31 +286,42 @@ export class Pool implements AsyncDisposable {
   }
 
   #dispatch(): void {
-    for (const slot of this.#workers) {
-      while (this.#pending.length > 0 && slot.inFlight.size < DEPTH && (this.#maxTasks === 0 || slot.dispatched < this.#maxTasks)) {
-        const job = this.#pending.shift()!;
-        slot.dispatched++;
-        job.worker = slot;
-        slot.inFlight.add(job);
-        this.#inFlight.set(job.id, job);
-        slot.jobs.put({ id: job.id, fn: job.fn, items: job.items, star: job.star }).catch((error: unknown) => {
-          // The job could not be sent (an argument that cannot be serialised): it fails alone.
-          slot.inFlight.delete(job);
-          this.#inFlight.delete(job.id);
-          slot.dispatched--;
-          job.reject(error);
-          this.#dispatch();
-        });
-        if (job.options.timeout !== undefined) {
-          job.timer = setTimeout(() => {
-            job.failure = new TimeoutError(`the task ran longer than its timeout of ${job.options.timeout} ms; its worker was killed and replaced`);
-            slot.process.kill();
-          }, Math.max(0, job.options.timeout));
-        }
+    // Idle workers first, then the queues behind running jobs.
+    for (const wantIdle of [true, false]) {
+      for (const slot of this.#workers) {
+        if (wantIdle && slot.inFlight.size > 0) continue;
+        this.#fill(slot);
       }
     }
     if (this.#inFlight.size > 0) void this.#pump();
     this.#maybeStop();
+  }
+
+  /** Gives `slot` jobs from the front of the queue while it accepts them. */
+  #fill(slot: WorkerSlot): void {
+    for (;;) {
+      const job = this.#pending.peek();
+      if (job === undefined || !this.#accepts(slot, job)) return;
+      this.#pending.shift();
+      slot.dispatched++;
+      job.worker = slot;
+      slot.inFlight.add(job);
+      this.#inFlight.set(job.id, job);
+      slot.jobs.put({ id: job.id, fn: job.fn, items: job.items, star: job.star }).catch((error: unknown) => {
+        // The job could not be sent (an argument that cannot be serialised): it fails alone.
+        slot.inFlight.delete(job);
+        this.#inFlight.delete(job.id);
+        slot.dispatched--;
+        job.reject(error);
+        this.#dispatch();
+      });
+      if (job.options.timeout !== undefined) {
+        job.timer = setTimeout(() => {
+          job.failure = new TimeoutError(`the task ran longer than its timeout of ${job.options.timeout} ms; its worker was killed and replaced`);
+          slot.process.kill();
+        }, Math.max(0, job.options.timeout));
+      }
+    }
   }
 
   /** Reads answers while work is in flight. */
@@ -343,8 +415,7 @@ export class Pool implements AsyncDisposable {
   }
 
   async #mapAll(fn: Task<unknown[], unknown>, input: Iterable<unknown> | AsyncIterable<unknown>, star: boolean, options: MapOptions): Promise<unknown[]> {
-    const items: unknown[] = [];
-    for await (const item of input as AsyncIterable<unknown>) items.push(item);
+    const items = await readAll(input);
     const size = checkChunksize(options.chunksize) ?? defaultChunksize(items.length, this.#size);
     const chunks: Promise<unknown[]>[] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(this.#run(fn, items.slice(i, i + size), star, options));
@@ -436,7 +507,7 @@ export class Pool implements AsyncDisposable {
 
   async *#lazy(fn: Task<unknown[], unknown>, input: Iterable<unknown> | AsyncIterable<unknown>, options: MapOptions, ordered: boolean): AsyncGenerator<unknown> {
     const size = checkChunksize(options.chunksize) ?? 1;
-    const window = this.#size * DEPTH * 2;
+    const window = this.#size * PREFETCH * 2;
     const source = chunksOf(input, size);
     type Slot = { promise: Promise<{ slot: Slot; values: unknown[] }> };
     const inFlight: Slot[] = [];
@@ -486,7 +557,7 @@ export class Pool implements AsyncDisposable {
    */
   async terminate(): Promise<void> {
     this.#state = "terminate";
-    for (const job of this.#pending.splice(0)) job.reject(new PoolStateError("the pool was terminated"));
+    for (const job of this.#pending.drain()) job.reject(new PoolStateError("the pool was terminated"));
     for (const slot of this.#workers) slot.process.terminate();
     await this.join();
   }

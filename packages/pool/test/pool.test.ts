@@ -136,6 +136,17 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     await pool.join();
   });
 
+  it("jobs queued behind a task whose worker dies never started: they run on the new worker, 20 rounds", async () => {
+    await using pool = new Pool({ processes: 1, context });
+    for (let round = 0; round < 20; round++) {
+      // One worker: the second and third jobs wait in the dying worker's queue (or the pool's).
+      const lost = pool.apply(exitNow, [3]).catch((e: unknown) => e);
+      const behind = [pool.apply(add, [round, 1]), pool.apply(square, [round])];
+      expect(await lost).toBeInstanceOf(WorkerLostError);
+      expect(await Promise.all(behind)).toEqual([round + 1, round * round]);
+    }
+  });
+
   it("a throwing callback does not break the pool", async () => {
     await using pool = new Pool({ processes: 1, context });
     const r = pool.applyAsync(square, [3], {
