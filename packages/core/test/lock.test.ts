@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AbandonedLockError, Lock, LockTimeoutError, Process, RLock, SyncStateError, type ContextName } from "../src/index.ts";
-import { acquireAndExit, holdFor, holdForever, releaseIt, useSync, waitForLock } from "./fixtures/sync-tasks.ts";
+import { AbandonedLockError, Lock, LockTimeoutError, Process, RLock, SyncStateError, Value, type ContextName } from "../src/index.ts";
+import { acquireAndExit, hammer, holdFor, holdForever, releaseIt, useSync, waitForLock } from "./fixtures/sync-tasks.ts";
 import { readReport, tempDir, waitForFile } from "./helpers.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
@@ -148,6 +148,21 @@ describe.each(contexts)("Lock across the %s context", (context) => {
     await p.join();
     expect(p.exitCode).toBe(0);
     await expect(lock.acquire({ timeout: 10_000 })).rejects.toThrow(AbandonedLockError);
+    expect(await lock.acquire({ blocking: false })).toBe(true);
+  });
+
+  it.each(["Lock", "RLock"])("stress: 3 children and this process increment under one %s; no update is lost, no wake-up either", async (kind) => {
+    // The thread context mixes acquireSync and acquire (every sleeper must be woken by a release
+    // that saw it); the process context goes through this process for every call, so it does fewer.
+    const n = context === "thread" ? 20_000 : 400;
+    const lock = kind === "Lock" ? new Lock() : new RLock();
+    const counter = new Value("i", 0, { lock: false });
+    const children = Array.from({ length: 3 }, () => new Process({ target: hammer, args: [lock, counter, n, context === "thread"], context }));
+    for (const child of children) child.start();
+    await hammer(lock, counter, n / 10, false);
+    for (const child of children) await child.join();
+    expect(children.map((c) => c.exitCode)).toEqual([0, 0, 0]);
+    expect(await counter.get()).toBe(3 * n + n / 10);
     expect(await lock.acquire({ blocking: false })).toBe(true);
   });
 

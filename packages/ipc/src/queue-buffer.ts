@@ -20,8 +20,16 @@ export const NOT_FULL = LOCK_CELLS + 5;
 export const UNFINISHED = LOCK_CELLS + 6;
 export const ALL_DONE = LOCK_CELLS + 7;
 export const MAXSIZE = LOCK_CELLS + 8;
+/** How many waits on NOT_EMPTY / NOT_FULL are under way: a change notifies only when some are. */
+export const NOT_EMPTY_WAITERS = LOCK_CELLS + 9;
+export const NOT_FULL_WAITERS = LOCK_CELLS + 10;
 /** How many control cells a queue needs. */
-export const CONTROL_CELLS = LOCK_CELLS + 9;
+export const CONTROL_CELLS = LOCK_CELLS + 11;
+
+/** The cell counting the waits on a sequence cell. */
+export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
+  return seqCell === NOT_EMPTY ? NOT_EMPTY_WAITERS : NOT_FULL_WAITERS;
+}
 
 const INITIAL_BYTES = 64 * 1024;
 /** The most the data buffer may grow to (address space is reserved, memory is not). */
@@ -75,7 +83,9 @@ export class QueueBuffer {
     } finally {
       this.#unlock();
     }
-    wake(c, NOT_EMPTY);
+    // A waiter counts itself before it reads NOT_EMPTY, and the bump above comes before this
+    // read (both sequentially consistent): either it is counted here, or it sees the bump.
+    if (Atomics.load(c, NOT_EMPTY_WAITERS) > 0) wake(c, NOT_EMPTY);
     return "ok";
   }
 
@@ -120,7 +130,7 @@ export class QueueBuffer {
     } finally {
       this.#unlock();
     }
-    wake(c, NOT_FULL);
+    if (Atomics.load(c, NOT_FULL_WAITERS) > 0) wake(c, NOT_FULL);
     return item;
   }
 

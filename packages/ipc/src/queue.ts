@@ -22,7 +22,7 @@ import {
   type PrimitiveState,
 } from "@multiproc/core/internal";
 import { Empty, Full, QueueClosedError } from "./errors.ts";
-import { ALL_DONE, NOT_EMPTY, NOT_FULL, QueueBuffer, UNFINISHED } from "./queue-buffer.ts";
+import { ALL_DONE, NOT_EMPTY, NOT_FULL, QueueBuffer, UNFINISHED, waitersOf } from "./queue-buffer.ts";
 
 /** How `put` and `get` wait: as in Python, `block` (default true) and `timeout` in milliseconds. */
 export interface QueueWaitOptions {
@@ -180,11 +180,19 @@ abstract class QueueBase<T> extends SharedPrimitive {
   }
 
   /** Runs `attempt` until it gives an answer, waiting on `seqCell` between tries. */
-  async #waitFor<R>(buffer: QueueBuffer, seqCell: number, until: number, peer: Peer, attempt: () => R | undefined): Promise<R | undefined> {
+  async #waitFor<R>(
+    buffer: QueueBuffer,
+    seqCell: typeof NOT_EMPTY | typeof NOT_FULL,
+    until: number,
+    peer: Peer,
+    attempt: () => R | undefined,
+  ): Promise<R | undefined> {
     const token = { cancelled: false };
     let set = this.#waits.get(peer.id);
     if (set === undefined) this.#waits.set(peer.id, (set = new Set()));
     set.add(token);
+    const waiters = waitersOf(seqCell);
+    Atomics.add(buffer.cells, waiters, 1);
     try {
       for (;;) {
         const seq = Atomics.load(buffer.cells, seqCell);
@@ -194,6 +202,7 @@ abstract class QueueBase<T> extends SharedPrimitive {
         if (!(await waitChange(buffer.cells, seqCell, seq, until))) return attempt();
       }
     } finally {
+      Atomics.sub(buffer.cells, waiters, 1);
       set.delete(token);
     }
   }

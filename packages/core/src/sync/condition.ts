@@ -22,7 +22,7 @@ import { deadline, remaining, wake } from "./futex.ts";
 import { alwaysThere, GonePeers, watchThreadExits, type HolderWatcher, type StillThere } from "./gone.ts";
 import { holderOf, localHolder } from "./holder.ts";
 import { Lock, RLock, type AcquireOptions, type HeldLock } from "./lock.ts";
-import { acquireSync, COUNT, forceRelease, isHeldBy, STATE } from "./lock-cells.ts";
+import { acquireSync, COUNT, forceRelease, isHeldBy, STATE, NO_OPTIONS, waitForRelease } from "./lock-cells.ts";
 import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "./primitive.ts";
 import { runPlan, runPlanSync, type WaitPlan } from "./wait-plan.ts";
 
@@ -112,7 +112,7 @@ function* reacquirePlan(lock: Int32Array, holder: number, reentrant: boolean, sa
       abandoned ??= error;
       continue;
     }
-    yield { cells: lock, index: STATE, expected: 1, until: Infinity };
+    yield* waitForRelease(lock, Infinity);
   }
   if (!there()) {
     // The caller's process died while this thread took the lock back for it.
@@ -286,7 +286,7 @@ export class Condition extends SharedPrimitive implements HolderWatcher {
    * try { await cond.notify(); } finally { await cond.release(); }
    * ```
    */
-  acquire(options: AcquireOptions = {}): Promise<boolean> {
+  acquire(options: AcquireOptions = NO_OPTIONS): Promise<boolean> {
     return this.#lock.acquire(options);
   }
 
@@ -316,7 +316,7 @@ export class Condition extends SharedPrimitive implements HolderWatcher {
    * try { cond.notifySync(); } finally { cond.releaseSync(); }
    * ```
    */
-  acquireSync(options: AcquireOptions = {}): boolean {
+  acquireSync(options: AcquireOptions = NO_OPTIONS): boolean {
     return this.#lock.acquireSync(options);
   }
 

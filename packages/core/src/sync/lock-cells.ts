@@ -1,6 +1,7 @@
 /**
  * The lock algorithm on shared memory, used by `Lock`, `RLock` and `Condition`. Five 32-bit cells:
- * the state (0 free, 1 held), the holder's token, the pid of a holder that died holding it (0 if
+ * the state (0 free, 1 held, 2 held with waiters: a waiter sets it before it sleeps, so that a
+ * release notifies only when someone waits), the holder's token, the pid of a holder that died holding it (0 if
  * none), whether that holder was a thread, and the recursion count (RLock).
  *
  * @internal
@@ -8,7 +9,7 @@
  */
 import { AbandonedLockError, SyncStateError } from "./errors.ts";
 import { deadline } from "./futex.ts";
-import { runPlan, runPlanSync, type WaitPlan } from "./wait-plan.ts";
+import { runPlan, runPlanSync, type WaitPlan, type WaitStep } from "./wait-plan.ts";
 
 /** Cell indexes. */
 export const STATE = 0;
@@ -27,6 +28,9 @@ export interface AcquireOptions {
   timeout?: number;
 }
 
+/** The default options, shared: a fresh `{}` per call would be garbage on the fast path. */
+export const NO_OPTIONS: AcquireOptions = Object.freeze({});
+
 function checkOptions(options: AcquireOptions): number {
   if (options === null || typeof options !== "object") throw new TypeError("acquire(options): options must be an object");
   if (options.blocking === false) {
@@ -39,8 +43,11 @@ function checkOptions(options: AcquireOptions): number {
 /** Takes the lock if it is free; the recursion count becomes 1. */
 function tryTake(c: Int32Array, holder: number): boolean {
   if (Atomics.compareExchange(c, STATE, 0, 1) !== 0) return false;
-  Atomics.store(c, HOLDER, holder);
-  Atomics.store(c, COUNT, 1);
+  // Plain writes: the next holder reads them only after this holder's release, whose exchange of
+  // STATE orders them (a sequentially consistent store costs as much as the whole exchange). A
+  // thread reading HOLDER never sees its own token again after it wrote 0 over it at release.
+  c[HOLDER] = holder;
+  c[COUNT] = 1;
   return true;
 }
 
@@ -48,6 +55,8 @@ function tryTake(c: Int32Array, holder: number): boolean {
  * After taking the lock: if its last holder died holding it, free it again and report that once.
  */
 function reportAbandoned(c: Int32Array): void {
+  // A load first: the exchange would make every acquire write a second cache line.
+  if (Atomics.load(c, DEAD_PID) === 0) return;
   const pid = Atomics.exchange(c, DEAD_PID, 0);
   if (pid === 0) return;
   const thread = Atomics.load(c, DEAD_WAS_THREAD) === 1;
@@ -56,8 +65,8 @@ function reportAbandoned(c: Int32Array): void {
 }
 
 function reentered(c: Int32Array, holder: number, reentrant: boolean): boolean {
-  if (!reentrant || Atomics.load(c, STATE) !== 1 || Atomics.load(c, HOLDER) !== holder) return false;
-  Atomics.add(c, COUNT, 1);
+  if (!reentrant || Atomics.load(c, STATE) === 0 || Atomics.load(c, HOLDER) !== holder) return false;
+  c[COUNT]! += 1; // only the holder touches the count while it holds the lock
   return true;
 }
 
@@ -67,7 +76,7 @@ function* acquirePlan(c: Int32Array, holder: number, options: AcquireOptions, re
   if (reentered(c, holder, reentrant)) return true;
   for (;;) {
     if (tryTake(c, holder)) break;
-    const changed = (yield { cells: c, index: STATE, expected: 1, until }) as boolean;
+    const changed = yield* waitForRelease(c, until);
     if (!changed) {
       if (!tryTake(c, holder)) return false;
       break;
@@ -79,12 +88,25 @@ function* acquirePlan(c: Int32Array, holder: number, options: AcquireOptions, re
 
 /** Acquires asynchronously: never blocks the event loop. */
 export async function acquire(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): Promise<boolean> {
-  return runPlan(acquirePlan(c, holder, options, reentrant));
+  return takenAtOnce(c, holder, options, reentrant) || runPlan(acquirePlan(c, holder, options, reentrant));
+}
+
+/**
+ * The uncontended case, without building a wait plan: takes a free lock (or re-enters one) when
+ * the options are the usual ones. False sends the caller to the plan, which also checks the
+ * options and reports errors.
+ */
+function takenAtOnce(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): boolean {
+  if (options === null || typeof options !== "object" || options.timeout !== undefined || options.blocking === false) return false;
+  if (reentered(c, holder, reentrant)) return true;
+  if (!tryTake(c, holder)) return false;
+  reportAbandoned(c);
+  return true;
 }
 
 /** Acquires synchronously, blocking the calling thread (the thread-only `acquireSync`). */
 export function acquireSync(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): boolean {
-  return runPlanSync(acquirePlan(c, holder, options, reentrant));
+  return takenAtOnce(c, holder, options, reentrant) || runPlanSync(acquirePlan(c, holder, options, reentrant));
 }
 
 /**
@@ -93,14 +115,33 @@ export function acquireSync(c: Int32Array, holder: number, options: AcquireOptio
  */
 export function release(c: Int32Array, holder: number, reentrant: boolean): void {
   if (reentrant) {
-    if (Atomics.load(c, STATE) !== 1 || Atomics.load(c, HOLDER) !== holder) {
+    if (Atomics.load(c, STATE) === 0 || Atomics.load(c, HOLDER) !== holder) {
       throw new SyncStateError("cannot release un-acquired lock");
     }
-    if (Atomics.sub(c, COUNT, 1) > 1) return;
-  } else if (Atomics.load(c, STATE) !== 1) {
+    if ((c[COUNT]! -= 1) > 0) return;
+  } else if (Atomics.load(c, STATE) === 0) {
     throw new SyncStateError("release unlocked lock");
   }
-  forceRelease(c);
+  // Plain writes, ordered before the exchange below (see tryTake).
+  c[HOLDER] = 0;
+  c[COUNT] = 0;
+  // Notify only when a waiter said it sleeps (state 2). Every sleeper is woken: one that finds the
+  // lock taken again marks it 2 again before it sleeps, so no wake-up is lost.
+  if (Atomics.exchange(c, STATE, 0) === 2) Atomics.notify(c, STATE);
+}
+
+/**
+ * One wait for the lock to be released: marks it contended (state 2) and sleeps while it stays
+ * held. Yields the plan's answer: whether the state changed before `until`.
+ *
+ * @param c - the lock's cells.
+ * @param until - the deadline, from `deadline()`.
+ * @returns whether it changed (false: timed out).
+ */
+export function* waitForRelease(c: Int32Array, until: number): Generator<WaitStep, boolean, unknown> {
+  const state = Atomics.compareExchange(c, STATE, 1, 2);
+  if (state === 0) return true;
+  return (yield { cells: c, index: STATE, expected: 2, until }) as boolean;
 }
 
 /**
@@ -117,7 +158,7 @@ export function forceRelease(c: Int32Array): void {
 
 /** Whether `holder` holds the lock. */
 export function isHeldBy(c: Int32Array, holder: number): boolean {
-  return Atomics.load(c, STATE) === 1 && Atomics.load(c, HOLDER) === holder;
+  return Atomics.load(c, STATE) !== 0 && Atomics.load(c, HOLDER) === holder;
 }
 
 /**

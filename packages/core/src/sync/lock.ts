@@ -7,7 +7,7 @@ import { adapter } from "../runtime/index.ts";
 import type { Peer } from "../remote/objects.ts";
 import { self } from "../process/state.ts";
 import { holderOf, localHolder } from "./holder.ts";
-import { abandon, acquire, acquireSync, forceRelease, LOCK_CELLS, release, isHeldBy, type AcquireOptions } from "./lock-cells.ts";
+import { abandon, acquire, acquireSync, forceRelease, LOCK_CELLS, release, isHeldBy, NO_OPTIONS, type AcquireOptions } from "./lock-cells.ts";
 import { GonePeers } from "./gone.ts";
 import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "./primitive.ts";
 import { hold, withHeld, type HeldLock } from "./scoped.ts";
@@ -44,7 +44,7 @@ abstract class LockBase extends SharedPrimitive {
    * @returns true if the lock was acquired, false if not (non-blocking, or timed out).
    * @throws AbandonedLockError once, if the last holder died holding it (the lock is then free).
    */
-  acquire(options: AcquireOptions = {}): Promise<boolean> {
+  acquire(options: AcquireOptions = NO_OPTIONS): Promise<boolean> {
     return this.invoke("acquire", [options]) as Promise<boolean>;
   }
 
@@ -67,7 +67,7 @@ abstract class LockBase extends SharedPrimitive {
    * @returns whether the lock was acquired.
    * @throws TypeError if the lock lives in another OS process.
    */
-  acquireSync(options: AcquireOptions = {}): boolean {
+  acquireSync(options: AcquireOptions = NO_OPTIONS): boolean {
     return acquireSync(this.localCells("acquireSync"), localHolder(), options, this.reentrant);
   }
 

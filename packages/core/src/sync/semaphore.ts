@@ -9,6 +9,7 @@ import type { Peer } from "../remote/objects.ts";
 import { SyncStateError } from "./errors.ts";
 import { deadline, wake } from "./futex.ts";
 import type { AcquireOptions } from "./lock.ts";
+import { NO_OPTIONS } from "./lock-cells.ts";
 import { hold, withHeld, type HeldLock } from "./scoped.ts";
 import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "./primitive.ts";
 import { alwaysThere, GonePeers, type StillThere } from "./gone.ts";
@@ -140,7 +141,7 @@ export class Semaphore extends SharedPrimitive {
    * await sem.acquire({ blocking: false }); // false: no permit left
    * ```
    */
-  acquire(options: AcquireOptions = {}): Promise<boolean> {
+  acquire(options: AcquireOptions = NO_OPTIONS): Promise<boolean> {
     return this.invoke("acquire", [options]) as Promise<boolean>;
   }
 
@@ -196,7 +197,7 @@ export class Semaphore extends SharedPrimitive {
    * }
    * ```
    */
-  acquireSync(options: AcquireOptions = {}): boolean {
+  acquireSync(options: AcquireOptions = NO_OPTIONS): boolean {
     return runPlanSync(acquirePlan(this.localCells("acquireSync"), acquireDeadline(options), alwaysThere));
   }
 
