@@ -119,7 +119,7 @@ function bunStep(): StepResult {
     x.replace(/&#10;/g, "\n").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
   const failures: string[] = [];
   for (const m of xml.matchAll(/<testcase name="([^"]*)" classname="([^"]*)"[^>]*?file="([^"]*)"[^>]*>\s*<(?:failure|error)[^>]*?message="([^"]*)"/g)) {
-    failures.push(`${m[3]} › ${unescape(m[2])} › ${unescape(m[1])}\n${brief(unescape(m[4]))}`);
+    failures.push(`${m[3]} › ${unescape(m[2] ?? "")} › ${unescape(m[1] ?? "")}\n${brief(unescape(m[4] ?? ""))}`);
   }
   return { name: "bun", ok: status === 0 && failed === 0 && passed > 0, passed, failed, skipped, seconds, failures };
 }
