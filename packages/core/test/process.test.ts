@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -327,6 +328,23 @@ describe.each(contexts)("Process in the %s context", (context) => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(resources()).toBeLessThanOrEqual(before + 2);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
+  });
+});
+
+describe("Deno permissions", () => {
+  const onDeno = "Deno" in globalThis;
+  // Only Deno has a permission model: under Node and Bun there is nothing to pass on.
+  it.skipIf(!onDeno)("a child started with run permission for Deno alone can start a child of its own", async () => {
+    const deno = process.execPath;
+    const flags = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys", "--allow-net", `--allow-run=${deno}`];
+    const child = spawn(deno, ["run", ...flags, "--no-lock", "--quiet", program("grandchild.ts")], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += String(d)));
+    child.stderr.on("data", (d) => (out += String(d)));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(out).toContain("grandchild exit 0");
+    expect(out).toContain("child exit 0");
+    expect(code).toBe(0);
   });
 });
 

@@ -14,13 +14,18 @@ const names = ["read", "write", "net", "env", "run", "ffi", "sys", "import"] as 
 
 /**
  * The `--allow-*` flags that give a child the permissions this process has. A permission granted
- * in full is passed on in full; one granted only for some paths or hosts cannot be read back from
- * Deno's API, so the child gets none of it and says so when it needs it.
+ * in full is passed on in full; one granted only for some paths or hosts cannot be listed through
+ * Deno's API, so the child gets none of it and says so when it needs it — except the one a child
+ * needs to start children of its own: running this Deno executable, which is asked for by name.
  */
 function permissionFlags(): string[] {
   const granted = names.filter((name) => Deno.permissions.querySync({ name } as Deno.PermissionDescriptor).state === "granted");
   if (granted.length === names.length) return ["-A"];
-  return granted.map((name) => `--allow-${name}`);
+  const flags = granted.map((name) => `--allow-${name}`);
+  if (!granted.includes("run") && Deno.permissions.querySync({ name: "run", command: Deno.execPath() }).state === "granted") {
+    flags.push(`--allow-run=${Deno.execPath()}`);
+  }
+  return flags;
 }
 
 /** The adapter for Deno. */
