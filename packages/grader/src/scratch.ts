@@ -112,7 +112,7 @@ export function prepareScratch(exercise: Exercise, variant: Variant, workspace: 
     const reportDir = join(base, "report");
     for (const d of [tmpDir, reportDir, join(base, "node_modules")]) mkdirSync(d);
     writeFileSync(join(base, "pnpm-workspace.yaml"), "# marks the end of vite's workspace-root search for this grading run\n");
-    cpSync(exercise.dir, exerciseDir, { recursive: true, filter: (src) => src === exercise.dir || !SKIP.has(basename(src)) });
+    cpSync(exercise.dir, exerciseDir, { recursive: true, dereference: true, filter: (src) => src === exercise.dir || !SKIP.has(basename(src)) });
     if (variant === "solution") {
       for (const file of exercise.meta.files.stub) {
         const from = join(exercise.solutionDir, file);
