@@ -18,9 +18,9 @@
  *   in vitest's `threads` pool — Web Workers, which inherit the process's permissions — and the
  *   whole Deno process runs with only: read the exercise copy, the run directory, the workspace
  *   packages and `node_modules`; write the run's TMPDIR and vitest's token folder; env; sys;
- *   FFI for the rolldown native binding vite needs; net for `localhost` name lookups (vite) and the
- *   result socket. In the `process` context it may also run Deno itself, and read, write and net
- *   are granted **in full**: the library starts each Deno child with the permissions its parent
+ *   FFI for the rolldown native binding vite needs; net, in full (vite's `localhost` lookups, the
+ *   result socket, and a thread-context Manager's Unix socket, named at run time). In the
+ *   `process` context it may also run Deno itself, and read, write and net are granted **in full**: the library starts each Deno child with the permissions its parent
  *   holds in full (Deno's API cannot read a path-scoped grant back, so a child would get none of
  *   a scoped one and could not even load its modules), and a child connects to its parent over a
  *   Unix socket whose name is chosen at run time, which Deno 2.9.6 can only allow by exact path
@@ -227,7 +227,9 @@ export function vitestCommand(inv: VitestInvocation, baseEnv: Record<string, str
     "--allow-env",
     "--allow-sys",
     `--allow-ffi=${join(workspace, "node_modules", ".pnpm")}`,
-    needsProcesses ? "--allow-net" : `--allow-net=localhost,unix:${inv.socketPath}`,
+    // Net in full in both contexts: a thread-context Manager serves its objects on a Unix socket
+    // named at run time (see the module docs for why no narrower grant can name it).
+    "--allow-net",
     ...(needsProcesses ? [`--allow-run=${deno}`] : []),
     ...vitestArgs,
   ];
