@@ -109,6 +109,15 @@ export class DictProxy<K extends DictKey = string, V = unknown> extends ManagedP
    */
   get(key: K): Promise<V>;
   /**
+   * The value of `key`, or `defaultValue` (a value of the dict's own type, such as `[]` for a
+   * dict of lists) if the dict has no such key.
+   *
+   * @param key - the key.
+   * @param defaultValue - what to return for a missing key.
+   * @returns the value or the default.
+   */
+  get(key: K, defaultValue: V): Promise<V>;
+  /**
    * The value of `key`, or `defaultValue` if the dict has no such key.
    *
    * @param key - the key.
