@@ -5,13 +5,6 @@ import { familyOf, identityOfChild, whoAmI } from "./identity.ts";
 /** The context the grader runs these tests in (it sets MULTIPROC_CONTEXT); "process" by default. */
 const context: ContextName = process.env.MULTIPROC_CONTEXT === "thread" ? "thread" : "process";
 
-/**
- * Deno, process context: a child process cannot start a process of its own under Deno's
- * permission model (Deno 2.9.6 with the grader's permissions: the grandchild is refused write
- * access to its parent's socket in /tmp and the child's join then never ends). Reported to the
- * maintainers; the grandchild tests run on Deno in the thread context and everywhere else.
- */
-const grandchildrenBlocked = "Deno" in globalThis && context === "process";
 
 describe("1. Who am I?", () => {
   it("in the program itself, whoAmI() is MainProcess, with this pid and no parent", () => {
@@ -52,7 +45,7 @@ describe("2. Ask a child", () => {
 });
 
 describe("3. Three generations", () => {
-  it.skipIf(grandchildrenBlocked)("the grandchild's parent is the child, whose parent is the main process", async () => {
+  it("the grandchild's parent is the child, whose parent is the main process", async () => {
     const { child, grandchild } = await familyOf(context);
     expect(child.parentName).toBe("MainProcess");
     expect(child.parentPid).toBe(process.pid);
@@ -61,12 +54,12 @@ describe("3. Three generations", () => {
     expect(grandchild.name).not.toBe(child.name);
   });
 
-  it.skipIf(grandchildrenBlocked)("a grandchild's default name extends its parent's (Process-1 → Process-1:1)", async () => {
+  it("a grandchild's default name extends its parent's (Process-1 → Process-1:1)", async () => {
     const { child, grandchild } = await familyOf(context);
     expect(grandchild.name.startsWith(`${child.name}:`)).toBe(true);
   });
 
-  it.skipIf(grandchildrenBlocked)("pids across three generations: all different as processes, all the same as threads", async () => {
+  it("pids across three generations: all different as processes, all the same as threads", async () => {
     const { child, grandchild } = await familyOf(context);
     if (context === "process") {
       expect(new Set([process.pid, child.pid, grandchild.pid]).size).toBe(3);

@@ -1,0 +1,150 @@
+/**
+ * Exercise 9: shared memory with `Value` and `Array`. Read README.md first: each numbered part
+ * below is one of its tasks. Replace every TODO, then run `npx pnpm@12.21.0 grade shared-memory`.
+ */
+import { Array, type ContextName, Process, RawValue, Value, task } from "@multiproc/core";
+import { Queue } from "@multiproc/ipc";
+
+// ── 1. A shared counter ─────────────────────────────────────────────────────────────────────
+
+/**
+ * A task: adds 1 to `counter`, `times` times, each time with `update()` (which holds the
+ * counter's lock while it reads and writes).
+ *
+ * @example
+ * ```ts
+ * const counter = new Value("i", 5);
+ * await addOnes(counter, 3);
+ * await counter.get(); // 8
+ * ```
+ */
+export const addOnes = task(import.meta, async function addOnes(counter: Value<"i">, times: number): Promise<void> {
+  // TODO: `times` times, add 1 to the counter with counter.update(…).
+  throw new Error(`TODO: addOnes(…, ${times}) is not written yet`);
+});
+
+/**
+ * Creates a shared counter (typecode `"i"`, starting at 0), runs `addOnes(counter, times)` in
+ * `children` children at the same time in `context`, joins them, and returns the counter's value.
+ *
+ * @example
+ * ```ts
+ * await countInChildren(2, 50, "process"); // 100
+ * ```
+ */
+export async function countInChildren(children: number, times: number, context: ContextName): Promise<number> {
+  // TODO: a Value("i", 0); `children` children running addOnes(counter, times), all started
+  // before any is joined; join them; return the counter's value (await counter.get()).
+  throw new Error(`TODO: countInChildren(${children}, ${times}, "${context}") is not written yet`);
+}
+
+// ── 2. A shared array ───────────────────────────────────────────────────────────────────────
+
+/**
+ * A task: writes `i * i` into every element `i` of `squares` from `first` on, in steps of
+ * `step` (`first`, `first + step`, `first + 2 * step`, …).
+ *
+ * @example
+ * ```ts
+ * const squares = new Array("i", 6);
+ * await fillSquares(squares, 1, 2); // elements 1, 3 and 5
+ * await squares.toArray(); // [0, 1, 0, 9, 0, 25]
+ * ```
+ */
+export const fillSquares = task(import.meta, async function fillSquares(squares: Array<"i">, first: number, step: number): Promise<void> {
+  // TODO: for i = first, first + step, … while i < squares.length: set element i to i * i.
+  throw new Error(`TODO: fillSquares(…, ${first}, ${step}) is not written yet`);
+});
+
+/**
+ * Creates a shared array of `n` ints, fills it with squares using two children in `context`
+ * (one for the even elements, one for the odd ones), and returns its elements.
+ *
+ * @example
+ * ```ts
+ * await squaresInChildren(6, "thread"); // [0, 1, 4, 9, 16, 25]
+ * ```
+ */
+export async function squaresInChildren(n: number, context: ContextName): Promise<number[]> {
+  // TODO: an Array("i", n); two children running fillSquares(squares, 0, 2) and
+  // fillSquares(squares, 1, 2); start both, join both, return the elements (toArray()).
+  throw new Error(`TODO: squaresInChildren(${n}, "${context}") is not written yet`);
+}
+
+// ── 3. The right typecode ───────────────────────────────────────────────────────────────────
+
+/**
+ * A task: works out the mean of the elements of `numbers` and writes it into `mean`.
+ *
+ * @example
+ * ```ts
+ * const mean = new Value("d", 0);
+ * await average(new Array("i", [1, 2]), mean);
+ * await mean.get(); // 1.5
+ * ```
+ */
+export const average = task(import.meta, async function average(numbers: Array<"i">, mean: Value<"d">): Promise<void> {
+  // TODO: read all the numbers (toArray()), and set mean to their sum divided by their count.
+  throw new Error(`TODO: average(… ${numbers.length} numbers …) is not written yet`);
+});
+
+/**
+ * Puts `values` into a shared array of ints, has a child in `context` work out their mean into
+ * a shared `Value` that can hold a fraction, and returns that mean.
+ *
+ * @example
+ * ```ts
+ * await averageInChild([1, 2, 4], "process"); // 2.3333333333333335
+ * ```
+ */
+export async function averageInChild(values: number[], context: ContextName): Promise<number> {
+  // TODO: an Array("i", values); a Value whose typecode can hold a fraction; run average in a
+  // child; join it; return the Value's value.
+  throw new Error(`TODO: averageInChild([${values.join(", ")}], "${context}") is not written yet`);
+}
+
+// ── 4. Thread or process: two ways to read ──────────────────────────────────────────────────
+
+/**
+ * How a child could read a shared value: with `await get()`, and with the synchronous `.value`.
+ *
+ * @example
+ * ```ts
+ * const r: TwoReads = { viaGet: 7, viaValue: "TypeError" };
+ * ```
+ */
+export interface TwoReads {
+  /** What `await flag.get()` read. */
+  viaGet: number;
+  /** What `flag.value` read, or `"TypeError"` if reading it threw a `TypeError`. */
+  viaValue: number | "TypeError";
+}
+
+/**
+ * A task: reads `flag` both ways and puts a `TwoReads` on `out`.
+ *
+ * @example
+ * ```ts
+ * await readTwoWays(new RawValue("i", 7), out); // here: { viaGet: 7, viaValue: 7 }
+ * ```
+ */
+export const readTwoWays = task(import.meta, async function readTwoWays(flag: RawValue<"i">, out: Queue<TwoReads>): Promise<void> {
+  // TODO: read flag with await flag.get(), and with flag.value inside try/catch (a TypeError
+  // becomes "TypeError"); put { viaGet, viaValue } on out.
+  throw new Error("TODO: readTwoWays() is not written yet");
+});
+
+/**
+ * Creates a `RawValue` of typecode `"i"` holding `n`, runs `readTwoWays` on it in a child in
+ * `context`, and returns what the child read.
+ *
+ * @example
+ * ```ts
+ * await readInChild(7, "thread"); // { viaGet: 7, viaValue: 7 }
+ * await readInChild(7, "process"); // { viaGet: 7, viaValue: "TypeError" }
+ * ```
+ */
+export async function readInChild(n: number, context: ContextName): Promise<TwoReads> {
+  // TODO: a RawValue("i", n) and a Queue; run readTwoWays(flag, out) in a child; get, join, return.
+  throw new Error(`TODO: readInChild(${n}, "${context}") is not written yet`);
+}
