@@ -163,6 +163,8 @@ export class Pool implements AsyncDisposable {
   #nextJob = 1;
   #nextWorker = 1;
   #pumping = false;
+  /** Taking a queued job back from a busy worker for an idle one (see `#rebalance`). */
+  #rebalancing: Promise<void> | undefined;
   #sentStop = false;
 
   /**
@@ -211,6 +213,8 @@ export class Pool implements AsyncDisposable {
 
   async #exited(slot: WorkerSlot, code: number): Promise<void> {
     this.#workers.delete(slot);
+    // A job being taken back from this worker's queue is the rebalancing's to requeue.
+    if (this.#rebalancing !== undefined) await this.#rebalancing;
     const unstarted = await this.#untaken(slot);
     const requeue: PendingJob[] = [];
     for (const job of slot.inFlight) {
@@ -293,8 +297,45 @@ export class Pool implements AsyncDisposable {
         this.#fill(slot);
       }
     }
+    this.#rebalance();
     if (this.#inFlight.size > 0) void this.#pump();
     this.#maybeStop();
+  }
+
+  /**
+   * When nothing is pending, a worker is idle and another has a job queued behind its running
+   * one, takes that job back and gives it to the idle worker: a short job must not wait behind a
+   * long one while a worker has nothing to do. Taking it from the queue is atomic: either the
+   * busy worker already took it (and runs it), or it never will.
+   */
+  #rebalance(): void {
+    if (this.#rebalancing !== undefined || this.#pending.length > 0 || this.#state === "terminate") return;
+    const workers = [...this.#workers];
+    const idle = workers.some((w) => w.inFlight.size === 0 && (this.#maxTasks === 0 || w.dispatched < this.#maxTasks));
+    const busy = workers.find((w) => w.inFlight.size >= PREFETCH);
+    if (!idle || busy === undefined) return;
+    this.#rebalancing = (async () => {
+      let taken: Job | null;
+      try {
+        taken = await busy.jobs.getNowait();
+      } catch {
+        return; // Empty: the worker took it meanwhile.
+      }
+      if (taken === null) {
+        void busy.jobs.put(null); // a stop request is not work: it goes back
+        return;
+      }
+      const job = this.#inFlight.get(taken.id);
+      if (job === undefined) return;
+      this.#inFlight.delete(job.id);
+      busy.inFlight.delete(job);
+      busy.dispatched--;
+      job.worker = undefined;
+      this.#pending.unshiftAll([job]);
+    })().finally(() => {
+      this.#rebalancing = undefined;
+      this.#dispatch();
+    });
   }
 
   /** Gives `slot` jobs from the front of the queue while it accepts them. */

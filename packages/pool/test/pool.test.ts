@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SerializationError, TaskError, type ContextName } from "@multiproc/core";
+import { Event, SerializationError, TaskError, type ContextName } from "@multiproc/core";
 import { Pool, PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "../src/index.ts";
-import { add, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
+import { add, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
 
@@ -145,6 +145,20 @@ describe.each(contexts)("Pool in the %s context", (context) => {
       expect(await lost).toBeInstanceOf(WorkerLostError);
       expect(await Promise.all(behind)).toEqual([round + 1, round * round]);
     }
+  });
+
+  it("a job queued behind a long one moves to a worker that becomes idle", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    await pool.map(square, [1, 2], { chunksize: 1 }); // both workers up
+    const release = new Event();
+    const long = pool.apply(untilSet, [release]); // runs until the event is set
+    const short = pool.apply(add, [1, 1]);
+    const behind = pool.apply(square, [7]); // no idle worker now: it queues behind a running job
+    expect(await short).toBe(2);
+    // Were it left behind the long job, it would never finish: the event is set only after it.
+    expect(await behind).toBe(49);
+    await release.set();
+    expect(await long).toBe("done");
   });
 
   it("a throwing callback does not break the pool", async () => {
