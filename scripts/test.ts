@@ -104,7 +104,7 @@ function testFiles(): string[] {
 function bunStep(): StepResult {
   const junit = join(scratch, "bun.xml");
   const files = testFiles().map((f) => `./${f}`);
-  const { status, seconds } = run(bin("bun"), ["test", "--timeout=30000", "--reporter=junit", `--reporter-outfile=${junit}`, ...files], {
+  const { status, seconds } = run(bin("bun"), ["test", "--timeout=60000", "--reporter=junit", `--reporter-outfile=${junit}`, ...files], {
     MULTIPROC_EXPECT_RUNTIME: "bun",
   });
   if (!existsSync(junit)) return { name: "bun", ok: false, passed: 0, failed: 0, skipped: 0, seconds, note: "no report written" };
