@@ -319,22 +319,26 @@ export class Pool implements AsyncDisposable {
       try {
         taken = await busy.jobs.getNowait();
       } catch {
-        return; // Empty: the worker took it meanwhile.
+        // Empty: the worker took it meanwhile (it runs it, or has just answered the job before).
+        // No retry until the next answer, submit or exit calls #dispatch: retrying at once would
+        // spin on promises and starve the answers that end this state.
+        return false;
       }
       if (taken === null) {
         void busy.jobs.put(null); // a stop request is not work: it goes back
-        return;
+        return false;
       }
       const job = this.#inFlight.get(taken.id);
-      if (job === undefined) return;
+      if (job === undefined) return false;
       this.#inFlight.delete(job.id);
       busy.inFlight.delete(job);
       busy.dispatched--;
       job.worker = undefined;
       this.#pending.unshiftAll([job]);
-    })().finally(() => {
+      return true;
+    })().then((moved) => {
       this.#rebalancing = undefined;
-      this.#dispatch();
+      if (moved) this.#dispatch();
     });
   }
 
