@@ -697,6 +697,12 @@ describe("unserialisable values", () => {
     ["a WeakMap", () => new WeakMap(), /WeakMap is not serialisable/],
     ["a WeakSet", () => new WeakSet(), /WeakSet is not serialisable/],
     ["a WeakRef", () => new WeakRef({}), /WeakRef is not serialisable/],
+    ["a subclass of Promise", () => new (class Later extends Promise<number> {})((resolve) => resolve(1)), /Promise is not serialisable/],
+    ["an EventTarget subclass", () => new (class Clicker extends EventTarget {})(), /Clicker is bound to this thread/],
+    ["a Response", () => new Response("body"), /Response is not serialisable. Send its status/],
+    ["Headers", () => new Headers({ a: "1" }), /Headers is not serialisable. Send Object.fromEntries/],
+    ["a Blob", () => new Blob(["x"]), /Blob is not serialisable synchronously/],
+    ["a ReadableStream", () => new ReadableStream(), /ReadableStream is not serialisable/],
   ];
   for (const [what, make, message] of refused) {
     it(`refuses ${what} at encode time`, () => {

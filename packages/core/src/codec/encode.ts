@@ -367,14 +367,24 @@ const refusals: ReadonlyArray<readonly [string, string]> = [
   ["Request", "Request is not serialisable. Send its URL, method, headers and body as data."],
   ["Response", "Response is not serialisable. Send its status, headers and body as data."],
 ];
-const refusalClasses = refusals.flatMap(([name, reason]) => {
-  const ctor = (globalThis as Record<string, unknown>)[name];
-  return typeof ctor === "function" ? [[ctor as abstract new (...a: never[]) => unknown, name, reason] as const] : [];
-});
+const refusalReasons = new Map(refusals);
 
+/**
+ * Why `v` cannot be sent, if its class is one of the refusals. The classes are looked up by the
+ * names on `v`'s prototype chain, and read from `globalThis` only on a match: reading `Headers`,
+ * `Request` or `Response` from Node's globals loads its fetch implementation (~30 ms), which every
+ * child would pay at start-up.
+ */
 function refusalFor(v: object): string | undefined {
-  for (const [ctor, name, reason] of refusalClasses) {
-    if (v instanceof ctor) return name === "EventTarget" ? `${constructorName(v)} ${reason}` : reason;
+  for (let proto: unknown = Object.getPrototypeOf(v); proto !== null && typeof proto === "object"; proto = Object.getPrototypeOf(proto)) {
+    const ctor = Object.getOwnPropertyDescriptor(proto, "constructor")?.value as { name?: unknown } | undefined;
+    const name = typeof ctor?.name === "string" ? ctor.name : undefined;
+    const reason = name === undefined ? undefined : refusalReasons.get(name);
+    if (name === undefined || reason === undefined) continue;
+    const global = (globalThis as Record<string, unknown>)[name];
+    if (typeof global === "function" && v instanceof (global as abstract new (...a: never[]) => unknown)) {
+      return name === "EventTarget" ? `${constructorName(v)} ${reason}` : reason;
+    }
   }
   return undefined;
 }
