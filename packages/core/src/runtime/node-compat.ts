@@ -8,10 +8,7 @@
  * @internal
  * @module
  */
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { realpathSync, rmSync } from "node:fs";
-import { connect as netConnect, createServer, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { availableParallelism, constants as osConstants, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -30,6 +27,29 @@ export interface RuntimeSpecifics {
   threadBoot?: { url: URL; data: Record<string, unknown> };
   /** The command line that runs a TypeScript/JavaScript file with this runtime. */
   scriptCommand(file: string): { command: string; args: string[] };
+}
+
+/**
+ * Builtins that only some programs need, loaded on first use (`process.getBuiltinModule`, on all
+ * three runtimes): a child that never starts a process or opens a socket does not pay for them.
+ */
+function childProcess(): typeof import("node:child_process") {
+  return process.getBuiltinModule("node:child_process");
+}
+
+function net(): typeof import("node:net") {
+  return process.getBuiltinModule("node:net");
+}
+
+/** `node:fs` without its ESM wrapper, which reads every export and so loads fs streams. */
+function fs(): typeof import("node:fs") {
+  return process.getBuiltinModule("node:fs");
+}
+
+/** A unique enough name part: not a secret, only distinct from other sockets of this pid. */
+let socketCounter = 0;
+function uniqueSuffix(): string {
+  return `${(++socketCounter).toString(36)}${Math.random().toString(36).slice(2, 10)}`;
 }
 
 function wrapSocket(socket: Socket): ByteStream {
@@ -60,7 +80,7 @@ function wrapSocket(socket: Socket): ByteStream {
 }
 
 function socketPath(): string {
-  return join(tmpdir(), `multiproc-${process.pid}-${randomBytes(6).toString("hex")}.sock`);
+  return join(tmpdir(), `multiproc-${process.pid}-${uniqueSuffix()}.sock`);
 }
 
 const wrappedParentPort: ParentPort | null =
@@ -91,7 +111,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
       const script = process.argv[1];
       if (nodeParentPort !== null || script === undefined) return undefined;
       try {
-        return pathToFileURL(realpathSync(script)).href;
+        return pathToFileURL(fs().realpathSync(script)).href;
       } catch {
         return undefined;
       }
@@ -137,7 +157,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
 
     spawnProcess(entry: URL, env: Record<string, string>): OsChild {
       const { command, args } = specifics.scriptCommand(fileURLToPath(entry));
-      const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+      const child = childProcess().spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
       const exited = new Promise<ExitStatus>((resolve) => {
         child.on("exit", (code, signal) => resolve({ code, signal }));
         child.on("error", (err) => {
@@ -214,14 +234,14 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
 
     listen(onConnection: (stream: ByteStream) => void): StreamServer {
       const path = socketPath();
-      const server = createServer((socket) => onConnection(wrapSocket(socket)));
+      const server = net().createServer((socket) => onConnection(wrapSocket(socket)));
       server.on("error", (err) => process.stderr.write(`multiproc: the socket ${path} failed: ${err.message}\n`));
       server.listen(path);
       return {
         path,
         close: () => {
           server.close();
-          rmSync(path, { force: true });
+          fs().rmSync(path, { force: true });
         },
         ref: () => server.ref(),
         unref: () => server.unref(),
@@ -233,7 +253,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
       for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
         try {
           return await new Promise<ByteStream>((resolve, reject) => {
-            const socket = netConnect(path);
+            const socket = net().connect(path);
             socket.once("error", reject);
             socket.once("connect", () => {
               socket.off("error", reject);
