@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
-import { consume, echo, joinWorker, produce, produceAndLeave, putThenHang } from "./fixtures/tasks.ts";
+import { consume, echo, joinWorker, produce, produceAndLeave, putForever, putThenHang } from "./fixtures/tasks.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
 
@@ -165,6 +165,21 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     await p.join();
     expect(p.exitCode).toBe(0);
   }, 60_000);
+
+  it("a child killed while it puts in a tight loop never leaves the queue stuck: 30 kills", async () => {
+    const q = new Queue<number>();
+    for (let round = 0; round < 30; round++) {
+      const p = new Process({ target: putForever, args: [q], context });
+      p.start();
+      await q.get(); // it is putting
+      p.kill();
+      await p.join();
+      // A kill inside the queue's critical section must not leave it locked.
+      await q.put(-1);
+      let last: number | undefined;
+      while (last !== -1) last = await q.get();
+    }
+  }, 120_000);
 
   it("a child killed mid-put leaves the queue usable", async () => {
     const q = new Queue<Uint8Array>();
