@@ -10,6 +10,8 @@ export type { PrimitiveState } from "./sync/primitive.ts";
 export { deadline, remaining, waitChange, waitChangeSync, wake } from "./sync/futex.ts";
 export { holderOf, localHolder } from "./sync/holder.ts";
 export { acquire as acquireCells, acquireSync as acquireCellsSync, release as releaseCells, LOCK_CELLS } from "./sync/lock-cells.ts";
+export { watchThreadExits } from "./sync/gone.ts";
+export type { HolderWatcher } from "./sync/gone.ts";
 export { callRemote, drainCalls, localObject, selfPeer, serve } from "./remote/objects.ts";
 export type { CallOptions, Peer, RemoteAddress, ServedObject } from "./remote/objects.ts";
 export { adapter } from "./runtime/index.ts";

@@ -8,23 +8,30 @@
  * @internal
  * @module
  */
-import { acquireCellsSync, LOCK_CELLS, localHolder, releaseCells, wake } from "@multiproc/core/internal";
+import { deadline, localHolder, waitChange, wake } from "@multiproc/core/internal";
 
-/** Cell indexes in the control buffer, after the mutex's cells. */
-export const COUNT = LOCK_CELLS;
-export const READ = LOCK_CELLS + 1;
-export const WRITE = LOCK_CELLS + 2;
-export const CLOSED = LOCK_CELLS + 3;
-export const NOT_EMPTY = LOCK_CELLS + 4;
-export const NOT_FULL = LOCK_CELLS + 5;
-export const UNFINISHED = LOCK_CELLS + 6;
-export const ALL_DONE = LOCK_CELLS + 7;
-export const MAXSIZE = LOCK_CELLS + 8;
+/**
+ * Cell indexes in the control buffer. MUTEX holds the token of the thread in the critical section
+ * (0: free), so that taking it and saying who took it are one atomic step: a thread terminated
+ * anywhere leaves either a free mutex or one that names it, which its parent then frees.
+ */
+export const MUTEX = 0;
+/** How many threads sleep (asynchronously) on MUTEX: a release notifies only when some do. */
+export const MUTEX_SLEEPERS = 1;
+export const COUNT = 2;
+export const READ = 3;
+export const WRITE = 4;
+export const CLOSED = 5;
+export const NOT_EMPTY = 6;
+export const NOT_FULL = 7;
+export const UNFINISHED = 8;
+export const ALL_DONE = 9;
+export const MAXSIZE = 10;
 /** How many waits on NOT_EMPTY / NOT_FULL are under way: a change notifies only when some are. */
-export const NOT_EMPTY_WAITERS = LOCK_CELLS + 9;
-export const NOT_FULL_WAITERS = LOCK_CELLS + 10;
+export const NOT_EMPTY_WAITERS = 11;
+export const NOT_FULL_WAITERS = 12;
 /** How many control cells a queue needs. */
-export const CONTROL_CELLS = LOCK_CELLS + 11;
+export const CONTROL_CELLS = 13;
 
 /** The cell counting the waits on a sequence cell. */
 export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
@@ -35,8 +42,16 @@ const INITIAL_BYTES = 64 * 1024;
 /** The most the data buffer may grow to (address space is reserved, memory is not). */
 export const MAX_BYTES = 256 * 1024 * 1024;
 
-/** What a put or get found. */
-export type Outcome = "ok" | "full" | "empty" | "closed";
+/**
+ * What a put or get found. `busy`: the mutex stayed taken through a short spin — its holder was
+ * descheduled, or is a worker thread that was terminated inside the critical section and whose
+ * end this thread has not yet seen. The caller waits without blocking its thread (so that the
+ * thread-exit hook that frees the mutex can run) and tries again.
+ */
+export type Outcome = "ok" | "full" | "empty" | "closed" | "busy";
+
+/** Attempts at the mutex before a put or get says `busy`: the critical sections copy bytes only. */
+const SPINS = 1000;
 
 /** A queue's two buffers and the operations on them. */
 export class QueueBuffer {
@@ -55,18 +70,54 @@ export class QueueBuffer {
     if (control === undefined) Atomics.store(this.cells, MAXSIZE, maxsize > 0 ? Math.min(maxsize, 0x7fffffff) : 0);
   }
 
-  #lock(): void {
-    acquireCellsSync(this.cells, localHolder(), {}, false);
+  #lock(): boolean {
+    const holder = localHolder();
+    for (let i = 0; i < SPINS; i++) if (Atomics.compareExchange(this.cells, MUTEX, 0, holder) === 0) return true;
+    return false;
   }
 
   #unlock(): void {
-    releaseCells(this.cells, localHolder(), false);
+    Atomics.store(this.cells, MUTEX, 0);
+    if (Atomics.load(this.cells, MUTEX_SLEEPERS) > 0) wake(this.cells, MUTEX);
+  }
+
+  /**
+   * Waits (without blocking the thread) until the mutex changes or `ms` pass: what a caller told
+   * `busy` does before it tries again.
+   */
+  async waitForMutex(ms: number): Promise<void> {
+    const c = this.cells;
+    Atomics.add(c, MUTEX_SLEEPERS, 1);
+    try {
+      const held = Atomics.load(c, MUTEX);
+      if (held !== 0) await waitChange(c, MUTEX, held, deadline(ms));
+    } finally {
+      Atomics.sub(c, MUTEX_SLEEPERS, 1);
+    }
+  }
+
+  /**
+   * A worker thread (`holder`) has ended. If it was killed inside the critical section, the mutex
+   * is freed (the half-made change is never published: the counters move last). Every waiter is
+   * woken too, in case it was killed between publishing an item and notifying.
+   */
+  threadGone(holder: number): void {
+    const c = this.cells;
+    if (Atomics.compareExchange(c, MUTEX, holder, holder) === holder) {
+      this.#repair();
+      Atomics.store(c, MUTEX, 0);
+      wake(c, MUTEX);
+    }
+    Atomics.add(c, NOT_EMPTY, 1);
+    Atomics.add(c, NOT_FULL, 1);
+    wake(c, NOT_EMPTY);
+    wake(c, NOT_FULL);
   }
 
   /** Appends an item unless the queue is closed or full. */
   tryPut(item: Uint8Array, joinable: boolean): Outcome {
     const c = this.cells;
-    this.#lock();
+    if (!this.#lock()) return "busy";
     try {
       if (Atomics.load(c, CLOSED) === 1) return "closed";
       const max = Atomics.load(c, MAXSIZE);
@@ -87,6 +138,26 @@ export class QueueBuffer {
     // read (both sequentially consistent): either it is counted here, or it sees the bump.
     if (Atomics.load(c, NOT_EMPTY_WAITERS) > 0) wake(c, NOT_EMPTY);
     return "ok";
+  }
+
+  /**
+   * Makes the counters agree with the records again after a thread died inside the critical
+   * section (the mutex is still taken, for the dead thread). A put publishes its record with one
+   * store (WRITE) and a get consumes one with one store (READ, or WRITE then READ when it takes
+   * the last): the count is what lies between them. A death while the buffer was being compacted
+   * (`#makeRoom`) can still lose or garble the items then in the queue, as in Python.
+   */
+  #repair(): void {
+    const c = this.cells;
+    let read = Atomics.load(c, READ);
+    const write = Atomics.load(c, WRITE);
+    if (read > write) {
+      read = 0;
+      Atomics.store(c, READ, 0);
+    }
+    let count = 0;
+    for (let at = read; at + 4 <= write; count++) at += 4 + this.#view.getUint32(at);
+    Atomics.store(c, COUNT, count);
   }
 
   /** Moves unread records to the front, then grows the buffer if that is not enough. */
@@ -111,21 +182,23 @@ export class QueueBuffer {
   }
 
   /** Takes the oldest item, or says why there is none. */
-  tryGet(): Uint8Array | "empty" | "closed" {
+  tryGet(): Uint8Array | "empty" | "closed" | "busy" {
     const c = this.cells;
     let item: Uint8Array;
-    this.#lock();
+    if (!this.#lock()) return "busy";
     try {
       if (Atomics.load(c, COUNT) === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
       const read = Atomics.load(c, READ);
       const length = this.#view.getUint32(read);
       item = this.#bytes.slice(read + 4, read + 4 + length);
-      if (Atomics.sub(c, COUNT, 1) === 1) {
-        Atomics.store(c, READ, 0);
+      // One store consumes the record (see #repair): WRITE first when it was the last one.
+      if (read + 4 + length >= Atomics.load(c, WRITE)) {
         Atomics.store(c, WRITE, 0);
+        Atomics.store(c, READ, 0);
       } else {
         Atomics.store(c, READ, read + 4 + length);
       }
+      Atomics.sub(c, COUNT, 1);
       Atomics.add(c, NOT_FULL, 1);
     } finally {
       this.#unlock();

@@ -18,6 +18,8 @@ import {
   registerPrimitive,
   SharedPrimitive,
   waitChange,
+  watchThreadExits,
+  type HolderWatcher,
   type Peer,
   type PrimitiveState,
 } from "@multiproc/core/internal";
@@ -50,7 +52,7 @@ function untilOf(options: QueueWaitOptions): number {
 }
 
 /** What every queue shares. */
-abstract class QueueBase<T> extends SharedPrimitive {
+abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   readonly #buffer: QueueBuffer | undefined;
   /** Waits of remote peers, cancelled when the peer goes. */
   readonly #waits = new Map<number, Set<{ cancelled: boolean }>>();
@@ -63,7 +65,13 @@ abstract class QueueBase<T> extends SharedPrimitive {
       const original = state.address === undefined ? undefined : (localObject(state.address) as { primitive?: QueueBase<unknown> } | undefined)?.primitive;
       const data = extra?.data ?? (original === undefined ? undefined : original.#buffer?.data);
       this.#buffer = new QueueBuffer(this.sharedBuffer, data);
+      watchThreadExits(this);
     }
+  }
+
+  /** A worker thread ended: if it was killed inside the buffer's critical section, free the mutex. @internal */
+  holderGone(holder: number): void {
+    this.#buffer?.threadGone(holder);
   }
 
   /** Whether `put` counts unfinished tasks (JoinableQueue). */
@@ -179,27 +187,39 @@ abstract class QueueBase<T> extends SharedPrimitive {
     }
   }
 
-  /** Runs `attempt` until it gives an answer, waiting on `seqCell` between tries. */
+  /**
+   * Runs `attempt` until it gives an answer, waiting on `seqCell` between tries. A `busy` buffer
+   * (see `Outcome`) is waited out a millisecond at a time, whatever the deadline: it says nothing
+   * about room or items.
+   */
   async #waitFor<R>(
     buffer: QueueBuffer,
     seqCell: typeof NOT_EMPTY | typeof NOT_FULL,
     until: number,
     peer: Peer,
     attempt: () => R | undefined,
-  ): Promise<R | undefined> {
+  ): Promise<Exclude<R, "busy"> | undefined> {
     const token = { cancelled: false };
     let set = this.#waits.get(peer.id);
     if (set === undefined) this.#waits.set(peer.id, (set = new Set()));
     set.add(token);
     const waiters = waitersOf(seqCell);
     Atomics.add(buffer.cells, waiters, 1);
+    let expired = false;
     try {
       for (;;) {
         const seq = Atomics.load(buffer.cells, seqCell);
         const result = attempt();
-        if (result !== undefined) return result;
+        if ((result as unknown) === "busy") {
+          if (token.cancelled) throw new Cancelled();
+          await buffer.waitForMutex(1);
+          continue;
+        }
+        if (result !== undefined) return result as Exclude<R, "busy">;
+        if (expired) return undefined;
         if (token.cancelled) throw new Cancelled();
-        if (!(await waitChange(buffer.cells, seqCell, seq, until))) return attempt();
+        // Past the deadline: one last attempt (a busy buffer is waited out first).
+        if (!(await waitChange(buffer.cells, seqCell, seq, until))) expired = true;
       }
     } finally {
       Atomics.sub(buffer.cells, waiters, 1);

@@ -166,7 +166,12 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     expect(p.exitCode).toBe(0);
   }, 60_000);
 
-  it("a child killed while it puts in a tight loop never leaves the queue stuck: 30 kills", async () => {
+  // Deno 2.9.6: terminate() of a worker thread that never yields to its event loop (this child's
+  // loop of puts only awaits settled promises) reports the exit at once but lets the thread run on
+  // for hundreds of milliseconds, still putting: measured with a queue whose size kept growing 300 ms
+  // after join(). A "killed" child that still writes cannot be tested for what its death leaves
+  // behind. Same cause as the semaphore test skipped on Deno's thread context.
+  it.skipIf(context === "thread" && "Deno" in globalThis)("a child killed while it puts in a tight loop never leaves the queue stuck: 30 kills", async () => {
     const q = new Queue<number>();
     for (let round = 0; round < 30; round++) {
       const p = new Process({ target: putForever, args: [q], context });
