@@ -283,6 +283,11 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
  * The methods are async and work the same in both contexts. `qsize()`, `empty()` and `full()` are
  * snapshots, as in Python.
  *
+ * A child killed while it uses the queue never leaves it stuck: an item it was putting is either
+ * in the queue whole or not at all, and one it was getting is gone with it. As in Python, a kill
+ * at the rare moment the queue compacts its buffer can still lose or garble the items queued then;
+ * end children with a sentinel or `close()` rather than a kill when every item matters.
+ *
  * @typeParam T - the items' type.
  *
  * @example
