@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { copyFixture, copySolutionsOverStubs, readResults, runCli, type Sandbox, schemaErrors } from "./helpers.ts";
@@ -20,6 +20,24 @@ interface Results {
 }
 
 describe("grade", () => {
+  it(
+    "grades an exercise folder reached through a symbolic link without writing into the real folder",
+    async () => {
+      box = copyFixture("course");
+      // The course's exercise is a link to a folder elsewhere (as an author's scratch course is).
+      const real = join(box.tmp, "real-01-add");
+      renameSync(join(box.root, "exercises", "01-add"), real);
+      symlinkSync(real, join(box.root, "exercises", "01-add"));
+      const before = readdirSync(real).sort();
+      const r = await runCli(["verify", "--root", box.root, "--runtime", "node"], box.tmp);
+      expect(r.stderr).toMatch(/01-add · node · solution +✓ pass/);
+      expect(r.stderr).toMatch(/01-add · node +✗ fail/);
+      expect(readdirSync(real).sort()).toEqual(before);
+      expect(readFileSync(join(real, "add.ts"), "utf8")).toContain("TODO");
+    },
+    SLOW,
+  );
+
   it(
     "shows the whole course pending on a fresh copy, with the next exercise and its first failing test",
     async () => {

@@ -21,6 +21,9 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     await using pool = new Pool({ processes: 2, context });
     expect(await pool.map(square, [1, 2, 3, 4, 5])).toEqual([1, 4, 9, 16, 25]);
     expect(await pool.map(square, [])).toEqual([]);
+    // Promises among the items are awaited, as `for await` over an array would (read once, up front).
+    expect(await pool.map(square, [Promise.resolve(2), 3] as unknown as number[])).toEqual([4, 9]);
+    expect(await pool.map(square, new Set([5, 6]))).toEqual([25, 36]);
     const input = Array.from({ length: 100_000 }, (_, i) => i);
     expect(await pool.map(square, input)).toEqual(input.map((x) => x * x));
   });
