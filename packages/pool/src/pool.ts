@@ -215,6 +215,7 @@ export class Pool implements AsyncDisposable {
     this.#workers.delete(slot);
     // A job being taken back from this worker's queue is the rebalancing's to requeue.
     if (this.#rebalancing !== undefined) await this.#rebalancing;
+    if (slot.inFlight.size > 0) await this.#settleWaiting();
     const unstarted = await this.#untaken(slot);
     const requeue: PendingJob[] = [];
     for (const job of slot.inFlight) {
@@ -382,17 +383,39 @@ export class Pool implements AsyncDisposable {
           if (error instanceof Empty) continue;
           throw error;
         }
-        const job = this.#inFlight.get(answer.id);
-        if (job === undefined) continue;
-        this.#inFlight.delete(answer.id);
-        job.worker?.inFlight.delete(job);
-        clearTimeout(job.timer);
-        if (answer.ok) job.resolve(answer.value);
-        else job.reject(withRemoteTraceback(answer.error));
-        this.#dispatch();
+        if (this.#settle(answer)) this.#dispatch();
       }
     } finally {
       this.#pumping = false;
+    }
+  }
+
+  /** Settles the job an answer is for; false if it was settled already. */
+  #settle(answer: Answer): boolean {
+    const job = this.#inFlight.get(answer.id);
+    if (job === undefined) return false;
+    this.#inFlight.delete(answer.id);
+    job.worker?.inFlight.delete(job);
+    clearTimeout(job.timer);
+    if (answer.ok) job.resolve(answer.value);
+    else job.reject(withRemoteTraceback(answer.error));
+    return true;
+  }
+
+  /**
+   * Settles every answer already in the queue. A worker's answers are there before its exit is
+   * seen (a put completes before the worker goes on), but the pump may not have read them yet: a
+   * worker that ended after its last task (maxTasksPerChild) must not have that task counted lost.
+   */
+  async #settleWaiting(): Promise<void> {
+    for (;;) {
+      let answer: Answer;
+      try {
+        answer = await this.#answers.getNowait();
+      } catch {
+        return; // Empty (or a queue in trouble: the pump will say so)
+      }
+      this.#settle(answer);
     }
   }
 

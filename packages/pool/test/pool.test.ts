@@ -183,6 +183,13 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     expect(counts).toEqual([1, 1, 1, 1]);
   });
 
+  it("stress: 40 workers that each end right after their one task lose none of the tasks", async () => {
+    // The worker's exit can be seen before its last answer is read: that answer still counts.
+    await using pool = new Pool({ processes: 2, maxTasksPerChild: 1, context });
+    const input = Array.from({ length: 40 }, (_, i) => i);
+    expect(await pool.map(square, input, { chunksize: 1 })).toEqual(input.map((x) => x * x));
+  }, 120_000);
+
   it("a per-call timeout kills and replaces the worker running it", async () => {
     await using pool = new Pool({ processes: 1, context });
     const t0 = performance.now();
