@@ -240,7 +240,7 @@ export class Pool implements AsyncDisposable {
   /** The ids of the jobs still in a dead worker's queue: it never took them, so they never started. */
   async #untaken(slot: WorkerSlot): Promise<Set<number>> {
     const ids = new Set<number>();
-    if (slot.inFlight.size < 2) return ids;
+    if (slot.inFlight.size === 0) return ids;
     try {
       for (;;) {
         const job = await slot.jobs.getNowait();
