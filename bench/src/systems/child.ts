@@ -173,3 +173,24 @@ export function reportUnavailable(reason: string): Promise<never> {
 export function now(): number {
   return performance.now();
 }
+
+/**
+ * The spawn-join measurement shared by every system of that workload: `warmup` unmeasured calls
+ * of `startJoin`, then `count` measured ones; reports the mean in ms, with the fastest and slowest.
+ *
+ * @example
+ * ```ts
+ * await reportStartJoin(() => startAndJoinOneChild(), 20, 2);
+ * ```
+ */
+export async function reportStartJoin(startJoin: () => Promise<void>, count: number, warmup: number): Promise<never> {
+  for (let i = 0; i < warmup; i++) await startJoin();
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = now();
+    await startJoin();
+    times.push(now() - t0);
+  }
+  const total = times.reduce((a, b) => a + b, 0);
+  return report(total / count, { count, fastestMs: Math.min(...times), slowestMs: Math.max(...times) });
+}

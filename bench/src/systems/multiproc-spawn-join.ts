@@ -9,7 +9,7 @@
  * @module
  */
 import { isMain, Process } from "@multiproc/core";
-import { childInput, needParam, now, report, variantOf } from "./child.ts";
+import { childInput, needParam, reportStartJoin, variantOf } from "./child.ts";
 import { noop } from "./workers/multiproc-noop.ts";
 
 if (isMain(import.meta)) {
@@ -23,13 +23,5 @@ if (isMain(import.meta)) {
     await p.join();
     if (p.exitCode !== 0) throw new Error(`the no-op ${context} child exited with ${p.exitCode}`);
   };
-  for (let i = 0; i < warmup; i++) await startJoin();
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = now();
-    await startJoin();
-    times.push(now() - t0);
-  }
-  const total = times.reduce((a, b) => a + b, 0);
-  await report(total / count, { count, fastestMs: Math.min(...times), slowestMs: Math.max(...times) });
+  await reportStartJoin(startJoin, count, warmup);
 }

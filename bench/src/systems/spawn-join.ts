@@ -14,7 +14,7 @@ import { type ChildProcess, fork, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Worker as NodeWorker } from "node:worker_threads";
 import { ChildUsageError } from "../errors.ts";
-import { childInput, needParam, now, report, reportUnavailable, variantOf } from "./child.ts";
+import { childInput, needParam, reportStartJoin, reportUnavailable, variantOf } from "./child.ts";
 
 const input = childInput();
 const variant = variantOf(input, ["worker_threads", "web-worker", "fork", "spawn", "deno-command", "bun-spawn"] as const);
@@ -125,13 +125,5 @@ const warmup = needParam(input.params, "warmup");
 const startJoin = chooseVariant(variant);
 if (typeof startJoin === "string") await reportUnavailable(startJoin);
 else {
-  for (let i = 0; i < warmup; i++) await startJoin();
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const t0 = now();
-    await startJoin();
-    times.push(now() - t0);
-  }
-  const total = times.reduce((a, b) => a + b, 0);
-  await report(total / count, { count, fastestMs: Math.min(...times), slowestMs: Math.max(...times) });
+  await reportStartJoin(startJoin, count, warmup);
 }
