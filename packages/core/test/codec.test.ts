@@ -115,6 +115,40 @@ describe("objects and arrays", () => {
     });
   });
 
+  it("sends a long array of numbers as one float64 attachment, every number exact", () => {
+    const numbers = [0, -0, 1.5, -2, NaN, Infinity, -Infinity, 2 ** 53, Number.MIN_VALUE, Number.MAX_VALUE];
+    while (numbers.length < 40) numbers.push(numbers.length * 7.25);
+    eachPath(numbers, (back) => {
+      expect(back).toEqual(numbers);
+      expect(Array.isArray(back)).toBe(true);
+      expect(Object.is((back as number[])[1], -0)).toBe(true);
+    });
+    const msg = encode(numbers);
+    expect(msg.json).toBe('{"$mp":"F","b":0}');
+    expect(msg.bins[0]!.byteLength).toBe(8 * numbers.length);
+  });
+
+  it("walks a long array item by item when one item is not a number (or is a hole)", () => {
+    const mixed = Array.from({ length: 20 }, (_, i) => (i === 19 ? "last" : i));
+    // eslint-disable-next-line no-sparse-arrays
+    const holey = [...mixed.slice(0, 19), , 20];
+    for (const v of [mixed, holey]) {
+      eachPath(v, (back) => expect(back).toEqual(v.map((x) => x)));
+      expect(encode(v).bins).toHaveLength(0);
+    }
+    expect(encode([1, 2, 3]).json).toBe("[1,2,3]"); // short arrays stay plain JSON
+  });
+
+  it("keeps one array of numbers referenced twice as one array", () => {
+    const numbers = Array.from({ length: 16 }, (_, i) => i);
+    eachPath({ a: numbers, b: [numbers, { c: numbers }] }, (back) => {
+      const b = back as { a: number[]; b: [number[], { c: number[] }] };
+      expect(b.a).toEqual(numbers);
+      expect(b.b[0]).toBe(b.a);
+      expect(b.b[1].c).toBe(b.a);
+    });
+  });
+
   it("does not send extra non-index properties of arrays (documented)", () => {
     const arr = Object.assign([1, 2], { extra: "x" });
     eachPath(arr, (back) => {
@@ -893,6 +927,8 @@ describe("byte layout and corrupt input", () => {
     expect(bad('[{"$mp":"A","b":0},{"$mp":"A","b":0}]', [new Uint8Array(1)])).toMatch(/referenced twice/);
     expect(bad("1", [new Uint8Array(1)])).toMatch(/attachment 0 of 1 is not referenced/);
     expect(bad('{"$mp":"T","t":"Float64Array","b":0}', [new Uint8Array(3)])).toMatch(/not a multiple of 8/);
+    expect(bad('{"$mp":"F","b":0}', [new Uint8Array(12)])).toMatch(/array of numbers has 12 bytes, not a multiple of 8/);
+    expect(bad('{"$mp":"F","b":1}', [new Uint8Array(8)])).toMatch(/attachment 1 is not among the 1 sent/);
     expect(bad('{"$mp":"T","t":"Nope","b":0}', [new Uint8Array(1)])).toMatch(/no such type/);
     expect(bad('{"$mp":"T","t":"Int32Array","s":{"$mp":"S","i":0},"o":4,"l":8}', [], [new SharedArrayBuffer(8)])).toMatch(
       /does not fit/,

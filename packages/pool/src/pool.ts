@@ -114,7 +114,29 @@ async function readAll(input: Iterable<unknown> | AsyncIterable<unknown>): Promi
     return items;
   }
   const items = Array.isArray(input) ? input : Array.from(input as Iterable<unknown>);
-  return items.some((x) => typeof (x as PromiseLike<unknown> | null)?.then === "function") ? Promise.all(items) : items;
+  return hasPromise(items) ? Promise.all(items) : items;
+}
+
+/** Whether any item is a thenable (a plain loop: `some` with a closure costs a large map ~2 ms). */
+function hasPromise(items: readonly unknown[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i];
+    if ((typeof x === "object" && x !== null) || typeof x === "function") {
+      if (typeof (x as PromiseLike<unknown>).then === "function") return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The chunks' results as one array. `concat` copies whole arrays at once (`flat()` goes item by
+ * item: ~5 ms for 100,000); it takes them in batches to stay under the runtimes' argument limits.
+ */
+function joinChunks(chunks: readonly unknown[][]): unknown[] {
+  if (chunks.length === 1) return chunks[0]!;
+  let out: unknown[] = [];
+  for (let i = 0; i < chunks.length; i += 1024) out = out.concat(...chunks.slice(i, i + 1024));
+  return out;
 }
 
 function reportCallbackError(error: unknown): void {
@@ -487,7 +509,7 @@ export class Pool implements AsyncDisposable {
     const size = checkChunksize(options.chunksize) ?? defaultChunksize(items.length, this.#size);
     const chunks: Promise<unknown[]>[] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(this.#run(fn, items.slice(i, i + size), star, options));
-    return (await Promise.all(chunks)).flat();
+    return joinChunks(await Promise.all(chunks));
   }
 
   /**

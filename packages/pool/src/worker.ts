@@ -26,10 +26,26 @@ export type Answer =
   | { readonly id: number; readonly worker: number; readonly ok: true; readonly value: unknown[] }
   | { readonly id: number; readonly worker: number; readonly ok: false; readonly error: unknown };
 
-async function runJob(job: Job): Promise<unknown[]> {
+/**
+ * Runs a job's items in order. Synchronous while the task returns plain values; from the first
+ * promise (an async task) on, each result is awaited before the next item starts.
+ */
+function runJob(job: Job): unknown[] | Promise<unknown[]> {
+  const { fn, items, star } = job;
   const results: unknown[] = [];
-  for (const item of job.items) {
-    const r = job.star ? job.fn(...(item as unknown[])) : job.fn(item);
+  for (let i = 0; i < items.length; i++) {
+    const r = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
+    if (r instanceof Promise) return finishAsync(job, results, i, r);
+    results.push(r);
+  }
+  return results;
+}
+
+async function finishAsync(job: Job, results: unknown[], from: number, pending: Promise<unknown>): Promise<unknown[]> {
+  const { fn, items, star } = job;
+  results.push(await pending);
+  for (let i = from + 1; i < items.length; i++) {
+    const r = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
     results.push(r instanceof Promise ? await r : r);
   }
   return results;

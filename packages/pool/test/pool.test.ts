@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Event, SerializationError, TaskError, type ContextName } from "@multiproc/core";
 import { Pool, PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "../src/index.ts";
-import { add, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
+import { add, oddLater, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
 
@@ -51,6 +51,14 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     let done: number[] | undefined;
     expect(await pool.mapAsync(square, [3], { callback: (v) => (done = v) })).toEqual([9]);
     expect(done).toEqual([9]);
+  });
+
+  it("map runs a chunk whose task returns a promise for some items only, in order", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    const input = Array.from({ length: 40 }, (_, i) => i);
+    const expected = input.map((x) => (x % 2 === 1 ? -x : x));
+    expect(await pool.map(oddLater, input, { chunksize: 8 })).toEqual(expected);
+    expect(await pool.map(oddLater, [0, 2, 4, 1])).toEqual([0, 2, 4, -1]);
   });
 
   it("imap keeps input order with chunksize 100 over 1,000; imapUnordered yields every result", async () => {

@@ -116,6 +116,8 @@ function decodeTagged(n: Record<string, unknown>, tag: unknown, st: State): unkn
       remember(st, buffer);
       return buffer;
     }
+    case T.numbers:
+      return decodeNumbers(n.b, st);
     case T.shared: {
       const i = n.i;
       if (!isIndex(i, st.shared.length)) corrupt(`SharedArrayBuffer index ${String(i)} is not among the ${st.shared.length} passed`);
@@ -212,6 +214,17 @@ function takeBin(b: unknown, st: State): ArrayBuffer {
   if (st.binUsed[b]) corrupt(`binary attachment ${b} is referenced twice`);
   st.binUsed[b] = true;
   return attachmentBuffer(st.bins[b]!);
+}
+
+function decodeNumbers(b: unknown, st: State): number[] {
+  const buffer = takeBin(b, st);
+  if (buffer.byteLength % 8 !== 0) corrupt(`an array of numbers has ${buffer.byteLength} bytes, not a multiple of 8`);
+  const numbers = new Float64Array(buffer);
+  // Preallocated and filled: several times faster than push, warm or cold, on V8 and JSC.
+  const out = new Array<number>(numbers.length);
+  for (let i = 0; i < numbers.length; i++) out[i] = numbers[i]!;
+  remember(st, out);
+  return out;
 }
 
 function decodeView(n: Record<string, unknown>, st: State): ArrayBufferView {

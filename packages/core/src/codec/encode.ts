@@ -151,8 +151,15 @@ function encodeObject(v: object, st: State): unknown {
   return encodeSpecial(v, st);
 }
 
-function encodeArray(src: readonly unknown[], st: State): unknown[] {
+/** Arrays this long or longer that hold only numbers travel as one float64 attachment. */
+const NUMBERS_MIN = 16;
+
+function encodeArray(src: readonly unknown[], st: State): unknown {
   const n = src.length;
+  if (n >= NUMBERS_MIN && typeof src[0] === "number") {
+    const numbers = encodeNumbers(src, st);
+    if (numbers !== undefined) return numbers;
+  }
   const out = new Array<unknown>(n);
   let i = 0;
   try {
@@ -164,6 +171,22 @@ function encodeArray(src: readonly unknown[], st: State): unknown[] {
     throw withSegment(err, () => indexSegment(i));
   }
   return out;
+}
+
+/**
+ * An array of numbers only, as an `F` node over a float64 attachment: no text conversion either
+ * way, and every number (NaN, -0, ±Infinity) exact. `undefined` when an item is not a number
+ * (or a hole); the caller then walks the array item by item.
+ */
+function encodeNumbers(src: readonly unknown[], st: State): unknown {
+  const n = src.length;
+  const numbers = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = src[i];
+    if (typeof x !== "number") return undefined;
+    numbers[i] = x;
+  }
+  return { [TAG]: T.numbers, b: st.bins.push(new Uint8Array(numbers.buffer)) - 1 };
 }
 
 /** Own enumerable string-keyed properties, as structured clone takes them. */

@@ -15,6 +15,7 @@
  * | `O` | a plain object that has the tag key itself | `e`: `[key, value, key, value, …]` |
  * | `A` | ArrayBuffer | `b`: index into the binary attachments |
  * | `S` | SharedArrayBuffer (thread target only) | `i`: index into `shared` |
+ * | `F` | an array of 16 or more numbers (any numbers: `NaN`, `-0`, `±Infinity` too) | `b`: index of an attachment of the numbers as float64 (the machine's byte order: both ends run on one machine) |
  * | `T` | typed array or DataView | `t`: type name; `b` (a copy) or `s` (a SharedArrayBuffer node), `o` byte offset and `l` byte length |
  * | `D` | Date | `v`: time value, `null` for an invalid date |
  * | `R` | RegExp | `s`: source, `f`: flags |
@@ -56,6 +57,7 @@ export const T = {
   graph: "G",
   escaped: "O",
   buffer: "A",
+  numbers: "F",
   shared: "S",
   view: "T",
   date: "D",
