@@ -11,10 +11,12 @@
  */
 import { decodeFromBytes, encodeToBytes, type Target } from "@multiproc/core";
 import {
+  adapter,
   deadline,
   fromState,
   localObject,
   preloadInChildren,
+  selfPeer,
   registerPrimitive,
   SharedPrimitive,
   waitChange,
@@ -46,6 +48,8 @@ interface QueueExtra {
   readonly data?: SharedArrayBuffer;
 }
 
+
+
 function untilOf(options: QueueWaitOptions): number {
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object such as { timeout: 100 }");
   return options.block === false ? 0 : deadline(options.timeout);
@@ -56,6 +60,11 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   readonly #buffer: QueueBuffer | undefined;
   /** Waits of remote peers, cancelled when the peer goes. */
   readonly #waits = new Map<number, Set<{ cancelled: boolean }>>();
+  /**
+   * Whether another thread of this process may use the buffer (it was sent to a worker thread,
+   * or this is a worker thread's copy): only then can spinning before parking see an item come.
+   */
+  #threadShared = false;
 
   protected constructor(state: PrimitiveState) {
     super(state);
@@ -65,6 +74,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       const original = state.address === undefined ? undefined : (localObject(state.address) as { primitive?: QueueBase<unknown> } | undefined)?.primitive;
       const data = extra?.data ?? (original === undefined ? undefined : original.#buffer?.data);
       this.#buffer = new QueueBuffer(this.sharedBuffer, data);
+      this.#threadShared = extra?.data !== undefined;
       watchThreadExits(this);
     }
   }
@@ -80,7 +90,9 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   }
 
   protected override extraState(target: Target): QueueExtra {
-    return target === "thread" ? { data: this.#buffer?.data } : {};
+    if (target !== "thread") return {};
+    this.#threadShared = true;
+    return { data: this.#buffer?.data };
   }
 
   /**
@@ -164,7 +176,13 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
         return this.#put(buffer, args[0] as Uint8Array, (args[1] ?? {}) as QueueWaitOptions, peer);
       }
       case "get": {
-        const item = buffer.tryGet();
+        let item = buffer.tryGet();
+        // A thread's own get spins briefly before it parks, when another thread may be about to
+        // put (a remote peer's get must not block the owner's thread, which serves others).
+        const spin = adapter.spinBeforeParkMs;
+        if (item === "empty" && spin > 0 && this.#threadShared && peer.id === selfPeer().id && untilOf((args[0] ?? {}) as QueueWaitOptions) > performance.now()) {
+          item = buffer.spinGet(spin) ?? "empty";
+        }
         if (item instanceof Uint8Array) return item;
         if (item === "closed") throw new QueueClosedError("the queue is closed and has no item left");
         return this.#get(buffer, (args[0] ?? {}) as QueueWaitOptions, peer);

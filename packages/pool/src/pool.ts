@@ -11,7 +11,7 @@ import { AsyncResult } from "./async-result.ts";
 import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
 import { PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "./errors.ts";
 import { JobQueue } from "./job-queue.ts";
-import { poolWorker, type Answer, type Job } from "./worker.ts";
+import { jobMessage, poolWorker, type Answer, type Job } from "./worker.ts";
 
 /** Options of a new pool. */
 export interface PoolOptions {
@@ -266,7 +266,7 @@ export class Pool implements AsyncDisposable {
     try {
       for (;;) {
         const job = await slot.jobs.getNowait();
-        if (job !== null) ids.add(job.id);
+        if (job !== null) ids.add(job[0]);
       }
     } catch {
       // Empty: all read. Anything else: the jobs not read count as started, and fail.
@@ -351,7 +351,7 @@ export class Pool implements AsyncDisposable {
         void busy.jobs.put(null); // a stop request is not work: it goes back
         return false;
       }
-      const job = this.#inFlight.get(taken.id);
+      const job = this.#inFlight.get(taken[0]);
       if (job === undefined) return false;
       this.#inFlight.delete(job.id);
       busy.inFlight.delete(job);
@@ -375,7 +375,7 @@ export class Pool implements AsyncDisposable {
       job.worker = slot;
       slot.inFlight.add(job);
       this.#inFlight.set(job.id, job);
-      slot.jobs.put({ id: job.id, fn: job.fn, items: job.items, star: job.star }).catch((error: unknown) => {
+      slot.jobs.put(jobMessage(job.id, job.fn, job.star, job.items)).catch((error: unknown) => {
         // The job could not be sent (an argument that cannot be serialised): it fails alone.
         slot.inFlight.delete(job);
         this.#inFlight.delete(job.id);
@@ -414,13 +414,13 @@ export class Pool implements AsyncDisposable {
 
   /** Settles the job an answer is for; false if it was settled already. */
   #settle(answer: Answer): boolean {
-    const job = this.#inFlight.get(answer.id);
+    const job = this.#inFlight.get(answer[0]);
     if (job === undefined) return false;
-    this.#inFlight.delete(answer.id);
+    this.#inFlight.delete(answer[0]);
     job.worker?.inFlight.delete(job);
     clearTimeout(job.timer);
-    if (answer.ok) job.resolve(answer.value);
-    else job.reject(withRemoteTraceback(answer.error));
+    if (answer[2]) job.resolve(answer[3]);
+    else job.reject(withRemoteTraceback(answer[3]));
     return true;
   }
 

@@ -7,46 +7,64 @@
  * @module
  */
 import { isTask, task, type Task } from "@multiproc/core";
+import { resolveTask } from "@multiproc/core/internal";
 import type { Queue } from "@multiproc/ipc";
 
-/** A chunk of work: call `fn` on each item (spread when `star`). */
-export interface Job {
-  /** The chunk's id at the pool. */
-  readonly id: number;
-  /** The task. */
-  readonly fn: Task<unknown[], unknown>;
-  /** The items (each an argument list when `star`). */
-  readonly items: unknown[];
-  /** Whether each item is an argument list. */
-  readonly star: boolean;
+/**
+ * A chunk of work: call the task (by module URL and name) on each item, spread when `star`.
+ * Messages are tuples, and the task travels as its two names rather than as a task handle: the
+ * envelope is encoded and decoded once per job, which for `apply` is most of the cost.
+ */
+export type Job = readonly [id: number, moduleUrl: string, name: string, star: boolean, items: unknown[]];
+
+/** A worker's answer: the chunk's results, or the first error. */
+export type Answer = readonly [id: number, worker: number, ok: true, value: unknown[]] | readonly [id: number, worker: number, ok: false, error: unknown];
+
+/** The job message for `fn`. */
+export function jobMessage(id: number, fn: Task<unknown[], unknown>, star: boolean, items: unknown[]): Job {
+  return [id, fn.moduleUrl, fn.name, star, items];
 }
 
-/** A worker's answer. */
-export type Answer =
-  | { readonly id: number; readonly worker: number; readonly ok: true; readonly value: unknown[] }
-  | { readonly id: number; readonly worker: number; readonly ok: false; readonly error: unknown };
+/** This worker's tasks by `moduleUrl name` (a URL has no spaces). */
+const tasks = new Map<string, Task<unknown[], unknown>>();
+
+/** The task a job names: from the cache, or imported once (a promise then). */
+function taskOf(job: Job): Task<unknown[], unknown> | Promise<Task<unknown[], unknown>> {
+  const key = `${job[1]} ${job[2]}`;
+  const known = tasks.get(key);
+  if (known !== undefined) return known;
+  return resolveTask({ moduleUrl: job[1], name: job[2] }).then((t) => {
+    tasks.set(key, t);
+    return t;
+  });
+}
 
 /**
  * Runs a job's items in order. Synchronous while the task returns plain values; from the first
  * promise (an async task) on, each result is awaited before the next item starts.
  */
-function runJob(job: Job): unknown[] | Promise<unknown[]> {
-  const { fn, items, star } = job;
-  const results: unknown[] = [];
+function runJob(fn: Task<unknown[], unknown>, star: boolean, items: unknown[]): unknown[] | Promise<unknown[]> {
+  const results = new Array<unknown>(items.length);
   for (let i = 0; i < items.length; i++) {
     const r = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
-    if (r instanceof Promise) return finishAsync(job, results, i, r);
-    results.push(r);
+    if (r instanceof Promise) return finishAsync(fn, star, items, results, i, r);
+    results[i] = r;
   }
   return results;
 }
 
-async function finishAsync(job: Job, results: unknown[], from: number, pending: Promise<unknown>): Promise<unknown[]> {
-  const { fn, items, star } = job;
-  results.push(await pending);
+async function finishAsync(
+  fn: Task<unknown[], unknown>,
+  star: boolean,
+  items: unknown[],
+  results: unknown[],
+  from: number,
+  pending: Promise<unknown>,
+): Promise<unknown[]> {
+  results[from] = await pending;
   for (let i = from + 1; i < items.length; i++) {
     const r = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
-    results.push(r instanceof Promise ? await r : r);
+    results[i] = r instanceof Promise ? await r : r;
   }
   return results;
 }
@@ -66,17 +84,22 @@ export const poolWorker = task(
     for (let done = 0; maxTasks === 0 || done < maxTasks; done++) {
       const job = await jobs.get();
       if (job === null) return;
+      const id = job[0];
       let answer: Answer;
       try {
-        answer = { id: job.id, worker, ok: true, value: await runJob(job) };
+        let fn = taskOf(job);
+        if (fn instanceof Promise) fn = await fn;
+        let value = runJob(fn, job[3], job[4]);
+        if (value instanceof Promise) value = await value;
+        answer = [id, worker, true, value];
       } catch (error) {
-        answer = { id: job.id, worker, ok: false, error };
+        answer = [id, worker, false, error];
       }
       try {
         await answers.put(answer);
       } catch (error) {
         // A result that cannot be sent (a function, say) fails that job, not the worker.
-        await answers.put({ id: job.id, worker, ok: false, error });
+        await answers.put([id, worker, false, error]);
       }
     }
   },

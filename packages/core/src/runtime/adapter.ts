@@ -87,6 +87,13 @@ export interface RuntimeAdapter {
   readonly pid: number;
   /** The parent OS process's pid. */
   readonly ppid: number;
+  /**
+   * How long (ms) a thread waiting for a shared-memory cell another thread is about to change
+   * spins before it parks: waking a parked thread costs 100–250 µs on Node and Deno, so a short
+   * spin halves a pool's round trip there; on Bun, parking is cheap and spinning slows it down
+   * (measured with `pnpm bench apply`).
+   */
+  readonly spinBeforeParkMs: number;
   /** This thread's id: 0 on an OS process's main thread. */
   readonly threadId: number;
   /** Data the starting thread gave this worker thread, or `undefined` on a main thread. */

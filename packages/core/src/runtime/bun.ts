@@ -12,5 +12,6 @@ import { createNodeCompatAdapter } from "./node-compat.ts";
 /** The adapter for Bun. */
 export const adapter: RuntimeAdapter = createNodeCompatAdapter({
   name: "bun",
+  spinBeforeParkMs: 0,
   scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
 });

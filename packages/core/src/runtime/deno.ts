@@ -31,6 +31,7 @@ function permissionFlags(): string[] {
 /** The adapter for Deno. */
 export const adapter: RuntimeAdapter = createNodeCompatAdapter({
   name: "deno",
+  spinBeforeParkMs: 0.1,
   scriptCommand: (file) => ({
     command: Deno.execPath(),
     args: ["run", ...permissionFlags(), "--no-lock", "--quiet", file],

@@ -27,6 +27,8 @@ export interface RuntimeSpecifics {
   threadBoot?: { url: URL; data: Record<string, unknown> };
   /** The command line that runs a TypeScript/JavaScript file with this runtime. */
   scriptCommand(file: string): { command: string; args: string[] };
+  /** See `RuntimeAdapter.spinBeforeParkMs`. */
+  spinBeforeParkMs: number;
 }
 
 /**
@@ -103,6 +105,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     name: specifics.name,
     pid: process.pid,
     ppid: process.ppid,
+    spinBeforeParkMs: specifics.spinBeforeParkMs,
     threadId: nodeThreadId,
     workerData: nodeWorkerData,
     parentPort: wrappedParentPort,

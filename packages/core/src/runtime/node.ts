@@ -30,6 +30,7 @@ if (cacheDir === undefined && process.env.NODE_DISABLE_COMPILE_CACHE === undefin
 /** The adapter for Node.js. */
 export const adapter: RuntimeAdapter = createNodeCompatAdapter({
   name: "node",
+  spinBeforeParkMs: 0.1,
   scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
   threadBoot: { url: new URL("./node-boot.ts", import.meta.url), data: cacheDir === undefined ? {} : { multiprocCache: cacheDir } },
 });
