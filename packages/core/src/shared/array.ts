@@ -15,8 +15,8 @@ import {
   cellOf,
   load,
   specOf,
-  store,
   storeCell,
+  write,
   type Cells,
   type ElementOf,
   type InputOf,
@@ -270,7 +270,7 @@ export class RawArray<T extends Typecode = Typecode> extends SharedPrimitive {
    */
   setAt(index: number, value: InputOf<T>): void {
     const cells = this.#local("setAt");
-    store(this.#spec, cells, elementIndex(index, this.length), value);
+    write(this.#spec, cells, elementIndex(index, this.length), value);
   }
 
   /**
@@ -303,7 +303,7 @@ export class RawArray<T extends Typecode = Typecode> extends SharedPrimitive {
       case "get":
         return load(spec, cells, elementIndex(args[0], this.length));
       case "set":
-        return void store(spec, cells, elementIndex(args[0], this.length), args[1]);
+        return write(spec, cells, elementIndex(args[0], this.length), args[1]);
       case "slice":
         return readRange(spec, cells, ...sliceRange(args[0], args[1], this.length));
       case "setSlice": {

@@ -392,6 +392,16 @@ export function storeCell(cells: Cells, index: number, cell: number | bigint): v
 }
 
 /**
+ * Writes element `index` whole, wrapping integers around as C does (the cells are integer arrays,
+ * and `Atomics.store` wraps as they do), without computing what it now reads as.
+ *
+ * @throws TypeError if `value` does not fit the typecode's kind.
+ */
+export function write(spec: TypeSpec, cells: Cells, index: number, value: unknown): void {
+  storeCell(cells, index, spec.toCell(value));
+}
+
+/**
  * Writes element `index` whole, wrapping integers around as C does; returns what the element
  * now reads as.
  *

@@ -8,7 +8,7 @@
 import type { Lock, RLock } from "../sync/lock.ts";
 import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "../sync/primitive.ts";
 import { lockFromOption, requireLock, serially, type SynchronizedOptions } from "./locking.ts";
-import { bufferBytes, load, specOf, store, type Cells, type ElementOf, type InputOf, type Typecode, type TypeSpec } from "./typecodes.ts";
+import { bufferBytes, load, specOf, store, write, type Cells, type ElementOf, type InputOf, type Typecode, type TypeSpec } from "./typecodes.ts";
 
 /** What a value's handle carries besides its memory. */
 interface ValueExtra {
@@ -122,7 +122,7 @@ export class RawValue<T extends Typecode = Typecode> extends SharedPrimitive {
 
   /** Writes the value synchronously (thread context only); integers wrap around as in C. */
   set value(value: InputOf<T>) {
-    store(this.#spec, this.#local("value"), 0, value);
+    write(this.#spec, this.#local("value"), 0, value);
   }
 
   /** Writes `value` and returns what the value now reads as (after wrap-around). */
@@ -131,8 +131,10 @@ export class RawValue<T extends Typecode = Typecode> extends SharedPrimitive {
   }
 
   #local(member: string): Cells {
-    this.localCells(member);
-    return this.#cells!;
+    const cells = this.#cells;
+    if (cells !== undefined) return cells;
+    this.localCells(member); // throws the error that says why
+    return cells!;
   }
 
   protected override perform(method: string, args: unknown[]): unknown {
