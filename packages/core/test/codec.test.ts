@@ -75,6 +75,10 @@ describe("primitives", () => {
     "é€😀 \u0000 \n \"quoted\"",
     "lone \ud800 surrogate \udc00",
     "$mp",
+    "x".repeat(40), // longer than the characters-one-at-a-time decoding of short texts
+    "y".repeat(2000), // longer than the JavaScript decoding of short texts
+    "é".repeat(20),
+    "€😀".repeat(700),
   ];
   for (const v of values) {
     it(`round-trips ${typeof v === "string" ? JSON.stringify(v) : typeof v === "bigint" ? `${v}n` : Object.is(v, -0) ? "-0" : String(v)}`, () => {

@@ -103,20 +103,38 @@ function writeUtf8(out: Uint8Array, at: number, text: string): void {
   }
 }
 
-/** Decodes strict UTF-8; short pure-ASCII texts (the common case) without a native call. */
-function readUtf8(bytes: Uint8Array): string {
-  if (bytes.byteLength <= smallText) {
+/**
+ * Decodes `bytes[start, end)` as strict UTF-8; short pure-ASCII texts (the common case) without a
+ * native call or a view (creating a typed-array view costs more than decoding a short text).
+ */
+function readUtf8(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= smallAscii) {
+    let text = "";
+    let i = start;
+    for (; i < end; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x80) break;
+      text += String.fromCharCode(b);
+    }
+    if (i === end) return text;
+  } else if (end - start <= smallText) {
     let ascii = true;
-    for (let i = 0; i < bytes.byteLength; i++) {
+    for (let i = start; i < end; i++) {
       if (bytes[i]! >= 0x80) {
         ascii = false;
         break;
       }
     }
-    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   }
-  return strictUtf8.decode(bytes);
+  return strictUtf8.decode(bytes.subarray(start, end));
 }
+
+/** ASCII texts up to this many bytes are built a character at a time. */
+const smallAscii = 32;
+
+/** The attachments of a message that has none (most messages): shared, never written to. */
+const noBins: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
 
 /**
  * Lays out JSON text and attachments in one new Uint8Array (the attachments are copied in).
@@ -189,24 +207,22 @@ export function unpackMessage(bytes: Uint8Array): { json: string; bins: Uint8Arr
   const head = fixedHeader + 4 * count;
   if (head > size) broken(`truncated: ${size} bytes, but the header announces ${count} attachments`);
   let expected = head + jsonLength;
-  const lengths = new Array<number>(count);
-  for (let i = 0; i < count; i++) {
-    lengths[i] = readU32(bytes, fixedHeader + 4 * i);
-    expected += lengths[i]!;
-  }
+  for (let i = 0; i < count; i++) expected += readU32(bytes, fixedHeader + 4 * i);
   if (expected > size) broken(`truncated: ${size} bytes, but the header announces ${expected}`);
   if (expected < size) broken(`${size - expected} unexpected bytes after the ${expected}-byte message`);
   let json: string;
   try {
-    json = readUtf8(bytes.subarray(head, head + jsonLength));
+    json = readUtf8(bytes, head, head + jsonLength);
   } catch {
     return broken("the JSON text is not valid UTF-8");
   }
+  if (count === 0) return { json, bins: noBins };
   const bins = new Array<Uint8Array>(count);
   let at = head + jsonLength;
   for (let i = 0; i < count; i++) {
-    bins[i] = bytes.subarray(at, at + lengths[i]!);
-    at += lengths[i]!;
+    const length = readU32(bytes, fixedHeader + 4 * i);
+    bins[i] = bytes.subarray(at, at + length);
+    at += length;
   }
   return { json, bins };
 }

@@ -169,6 +169,8 @@ function parse(json: string): unknown {
  * ```
  */
 export function encodeToBytes(value: unknown, opts?: { path?: string }): Uint8Array {
+  const plain = plainJson(value);
+  if (plain !== undefined) return packMessage(plain, []);
   // The attachments are views of the original bytes here: packMessage copies them before returning.
   const root = opts?.path ?? "value";
   const { tree, bins } = encodeTree(value, "process", root, false);
@@ -189,6 +191,29 @@ export function encodeToBytes(value: unknown, opts?: { path?: string }): Uint8Ar
  */
 export function decodeFromBytes(bytes: Uint8Array): unknown {
   const { json, bins } = unpackMessage(bytes);
+  const tree = parse(json);
+  // A primitive is itself (JSON carries every primitive the encoder writes as itself exactly).
+  if (bins.length === 0 && (typeof tree !== "object" || tree === null)) return tree;
   // The bins are slices of `bytes`, so the decoder copies each one into a buffer of its own.
-  return rebuild(parse(json), bins, []);
+  return rebuild(tree, bins, []);
+}
+
+/**
+ * The JSON text of a primitive that JSON carries exactly as itself (a string, a boolean, `null`,
+ * a finite number other than -0), or `undefined` for anything else. Skips the walk for the most
+ * common queue items.
+ */
+function plainJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "number":
+      return value - value === 0 && (value !== 0 || 1 / value > 0) ? JSON.stringify(value) : undefined;
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      return value === null ? "null" : undefined;
+    default:
+      return undefined;
+  }
 }
