@@ -15,6 +15,8 @@ export type { HolderWatcher } from "./sync/gone.ts";
 export { callRemote, drainCalls, localObject, selfPeer, serve } from "./remote/objects.ts";
 export type { CallOptions, Peer, RemoteAddress, ServedObject } from "./remote/objects.ts";
 export { adapter } from "./runtime/index.ts";
+export { allocate } from "./codec/bytes.ts";
+export { encodeToPooledBytes } from "./codec/codec.ts";
 export type { RuntimeAdapter } from "./runtime/index.ts";
 export { resolveTask, taskRef } from "./task.ts";
 export { self as currentProcessState } from "./process/state.ts";

@@ -1020,3 +1020,28 @@ describe("the same bytes on Node, Deno and Bun", () => {
     });
   }
 });
+
+describe("pooled message bytes (internal)", () => {
+  it("hands out regions that never overlap, 8-aligned, and big messages get buffers of their own", async () => {
+    const { allocate } = await import("../src/codec/bytes.ts");
+    const pieces = Array.from({ length: 5000 }, (_, i) => allocate(1 + (i % 97)));
+    pieces.forEach((p, i) => p.fill(i % 251));
+    pieces.forEach((p, i) => {
+      expect(p.byteOffset % 8).toBe(0);
+      expect(p.every((b) => b === i % 251)).toBe(true); // no later region wrote over this one
+    });
+    const big = allocate(100_000);
+    expect(big.byteOffset).toBe(0);
+    expect(big.buffer.byteLength).toBe(100_000);
+  });
+
+  it("pooled encoding decodes like the plain one, and each message keeps its bytes", async () => {
+    const { encodeToPooledBytes } = await import("../src/codec/codec.ts");
+    const values = [1, "two", { three: [3, 3n] }, new Uint8Array([4, 4]), null];
+    const encoded = values.map((v) => encodeToPooledBytes(v, "value"));
+    encoded.forEach((bytes, i) => {
+      expect(Array.from(bytes)).toEqual(Array.from(encodeToBytes(values[i])));
+      expect(decodeFromBytes(bytes)).toEqual(values[i]);
+    });
+  });
+});

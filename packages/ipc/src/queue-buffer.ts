@@ -8,7 +8,7 @@
  * @internal
  * @module
  */
-import { deadline, localHolder, waitChange, wake } from "@multiproc/core/internal";
+import { allocate, deadline, localHolder, waitChange, wake } from "@multiproc/core/internal";
 
 /**
  * Cell indexes in the control buffer. MUTEX holds the token of the thread in the critical section
@@ -52,6 +52,14 @@ export type Outcome = "ok" | "full" | "empty" | "closed" | "busy";
 
 /** Attempts at the mutex before a put or get says `busy`: the critical sections copy bytes only. */
 const SPINS = 1000;
+
+/** A copy of `bytes[from, from + length)` in memory of its own (a region of a slab when small). */
+function copyOut(bytes: Uint8Array, from: number, length: number): Uint8Array {
+  const out = allocate(length);
+  if (length <= 64) for (let i = 0; i < length; i++) out[i] = bytes[from + i]!;
+  else out.set(bytes.subarray(from, from + length));
+  return out;
+}
 
 /** A queue's two buffers and the operations on them. */
 export class QueueBuffer {
@@ -190,7 +198,7 @@ export class QueueBuffer {
       if (Atomics.load(c, COUNT) === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
       const read = Atomics.load(c, READ);
       const length = this.#view.getUint32(read);
-      item = this.#bytes.slice(read + 4, read + 4 + length);
+      item = copyOut(this.#bytes, read + 4, length);
       // One store consumes the record (see #repair): WRITE first when it was the last one.
       if (read + 4 + length >= Atomics.load(c, WRITE)) {
         Atomics.store(c, WRITE, 0);

@@ -9,10 +9,11 @@
  *
  * @module
  */
-import { decodeFromBytes, encodeToBytes, type Target } from "@multiproc/core";
+import { decodeFromBytes, type Target } from "@multiproc/core";
 import {
   adapter,
   deadline,
+  encodeToPooledBytes,
   fromState,
   localObject,
   preloadInChildren,
@@ -107,7 +108,9 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   put(item: T, options: QueueWaitOptions = {}): Promise<void> {
     let bytes: Uint8Array;
     try {
-      bytes = encodeToBytes(item, { path: "item" });
+      // Pooled: the bytes are copied into the queue's buffer at once (or, when the put must wait
+      // or go to another process, into a message of their own).
+      bytes = encodeToPooledBytes(item, "item");
       untilOf(options);
     } catch (error) {
       return Promise.reject(error);

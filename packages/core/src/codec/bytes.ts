@@ -137,7 +137,34 @@ const smallAscii = 32;
 const noBins: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
 
 /**
- * Lays out JSON text and attachments in one new Uint8Array (the attachments are copied in).
+ * Bytes for a message: a fresh region of a shared 64 KiB slab for small messages, else a buffer
+ * of its own. Creating an ArrayBuffer costs 0.7–1.2 µs on Deno (any size) and on Node (above 64
+ * bytes), more than the rest of a small message; a view of a slab costs ~40 ns. Regions are never
+ * reused, so a view stays valid as long as it is held (and holds its slab in memory). Never
+ * transfer such a view's buffer: it is the slab.
+ *
+ * @internal
+ */
+export function allocate(n: number): Uint8Array {
+  if (n > slabPiece) return new Uint8Array(n);
+  if (slabUsed + n > slab.byteLength) {
+    slab = new Uint8Array(slabBytes);
+    slabUsed = 0;
+  }
+  const piece = slab.subarray(slabUsed, slabUsed + n);
+  slabUsed += (n + 7) & ~7; // 8-aligned, for views of any element size
+  return piece;
+}
+
+const slabBytes = 64 * 1024;
+/** Messages up to this size come from the slab. */
+const slabPiece = 4 * 1024;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+
+/**
+ * Lays out JSON text and attachments in one new Uint8Array (the attachments are copied in);
+ * `pooled`: in a region of a slab (see {@link allocate}), for bytes that are copied on at once.
  *
  * @example
  * ```ts
@@ -145,7 +172,7 @@ const noBins: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
  * unpackMessage(bytes).json; // '{"a":1}'
  * ```
  */
-export function packMessage(json: string, bins: readonly Uint8Array[]): Uint8Array {
+export function packMessage(json: string, bins: readonly Uint8Array[], pooled = false): Uint8Array {
   const small = json.length <= smallText;
   const text = small ? undefined : utf8.encode(json);
   const textLength = text === undefined ? utf8Length(json) : text.byteLength;
@@ -157,7 +184,7 @@ export function packMessage(json: string, bins: readonly Uint8Array[]): Uint8Arr
     if (length > 0xffffffff) throw new RangeError(`binary attachment ${i} is larger than 4 GiB`);
     total += length;
   }
-  const out = new Uint8Array(total);
+  const out = pooled ? allocate(total) : new Uint8Array(total);
   out[0] = magic[0];
   out[1] = magic[1];
   out[2] = magic[2];

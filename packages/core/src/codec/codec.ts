@@ -169,12 +169,25 @@ function parse(json: string): unknown {
  * ```
  */
 export function encodeToBytes(value: unknown, opts?: { path?: string }): Uint8Array {
+  return encodeBytes(value, opts?.path ?? "value", false);
+}
+
+/**
+ * {@link encodeToBytes}, into a region of a shared slab when small (see `allocate`): for bytes
+ * that are copied on at once (into a queue's buffer, a stream frame).
+ *
+ * @internal
+ */
+export function encodeToPooledBytes(value: unknown, path: string): Uint8Array {
+  return encodeBytes(value, path, true);
+}
+
+function encodeBytes(value: unknown, root: string, pooled: boolean): Uint8Array {
   const plain = plainJson(value);
-  if (plain !== undefined) return packMessage(plain, []);
+  if (plain !== undefined) return packMessage(plain, [], pooled);
   // The attachments are views of the original bytes here: packMessage copies them before returning.
-  const root = opts?.path ?? "value";
   const { tree, bins } = encodeTree(value, "process", root, false);
-  return packMessage(stringify(tree, root), bins);
+  return packMessage(stringify(tree, root), bins, pooled);
 }
 
 /**

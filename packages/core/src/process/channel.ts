@@ -6,7 +6,8 @@
  * @internal
  * @module
  */
-import { decode, decodeFromBytes, encode, encodeToBytes, frame, FrameReader } from "../codec/index.ts";
+import { decode, decodeFromBytes, encode, frame, FrameReader } from "../codec/index.ts";
+import { encodeToPooledBytes } from "../codec/codec.ts";
 import type { ByteStream, Refable } from "../runtime/index.ts";
 
 /** A message on the channel: its type and its data. */
@@ -228,7 +229,7 @@ export class StreamChannel extends DispatchingChannel implements Refable {
   }
 
   send(type: string, data: unknown, path: string = type): void {
-    const bytes = streamFrame(type, encodeToBytes(data, { path }));
+    const bytes = streamFrame(type, encodeToPooledBytes(data, path));
     if (this.dispatcher.closed) return;
     if (this.#stream === undefined) this.#queued.push(bytes);
     else this.#stream.write(bytes);
