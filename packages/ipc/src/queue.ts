@@ -47,9 +47,9 @@ class Cancelled extends Error {}
 
 interface QueueExtra {
   readonly data?: SharedArrayBuffer;
+  /** Set on a queue made here (not received): it is shared with threads only once sent to one. */
+  readonly fresh?: true;
 }
-
-
 
 function untilOf(options: QueueWaitOptions): number {
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object such as { timeout: 100 }");
@@ -75,7 +75,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       const original = state.address === undefined ? undefined : (localObject(state.address) as { primitive?: QueueBase<unknown> } | undefined)?.primitive;
       const data = extra?.data ?? (original === undefined ? undefined : original.#buffer?.data);
       this.#buffer = new QueueBuffer(this.sharedBuffer, data);
-      this.#threadShared = extra?.data !== undefined;
+      this.#threadShared = extra?.data !== undefined && extra.fresh !== true;
       watchThreadExits(this);
     }
   }
@@ -389,7 +389,7 @@ function freshState(options: QueueOptions): PrimitiveState {
   const maxsize = options.maxsize ?? 0;
   if (typeof maxsize !== "number" || !Number.isInteger(maxsize)) throw new TypeError("maxsize must be an integer (0 or less: no limit)");
   const buffer = new QueueBuffer(undefined, undefined, maxsize);
-  return { sab: buffer.control, extra: { data: buffer.data } };
+  return { sab: buffer.control, extra: { data: buffer.data, fresh: true } satisfies QueueExtra };
 }
 
 /**
