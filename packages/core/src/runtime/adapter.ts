@@ -31,7 +31,7 @@ export interface ByteStream extends Refable {
   onData(cb: (chunk: Uint8Array) => void): void;
   /** Calls `cb` once when the stream is closed by either side or fails. */
   onClose(cb: (error?: Error) => void): void;
-  /** Closes the stream; pending writes are flushed first. */
+  /** Closes the stream; pending writes are flushed first, and later writes are dropped. */
   end(): void;
   /** Closes the stream at once. */
   destroy(): void;

@@ -7,11 +7,13 @@
  * @module
  */
 import type { RuntimeAdapter } from "./adapter.ts";
+import { connectUnix } from "./bun-stream.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
 /** The adapter for Bun. */
 export const adapter: RuntimeAdapter = createNodeCompatAdapter({
   name: "bun",
+  connectUnix,
   spinBeforeParkMs: 0,
   scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
 });

@@ -8,6 +8,7 @@
  * @module
  */
 import type { RuntimeAdapter } from "./adapter.ts";
+import { connectUnix } from "./deno-stream.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
 const names = ["read", "write", "net", "env", "run", "ffi", "sys", "import"] as const;
@@ -31,6 +32,7 @@ function permissionFlags(): string[] {
 /** The adapter for Deno. */
 export const adapter: RuntimeAdapter = createNodeCompatAdapter({
   name: "deno",
+  connectUnix,
   spinBeforeParkMs: 0.1,
   scriptCommand: (file) => ({
     command: Deno.execPath(),

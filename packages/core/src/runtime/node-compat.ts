@@ -1,9 +1,9 @@
 /**
  * The parts of the runtime adapter built on Node's APIs (`node:child_process`,
  * `node:worker_threads`, `node:net`, `node:os`). Deno 2 and Bun implement these APIs, and the
- * adapters' shared test suite (`test/adapter.test.ts`) proves on each runtime that they behave
- * the same; what differs per runtime (how to start a script, for one) is passed in by the
- * runtime's own adapter module.
+ * same tests run on each runtime (`test/runtime.test.ts`, `test/socket.test.ts`, and every
+ * process test); what differs per runtime (how to start a script, a cheaper socket client) is
+ * passed in by the runtime's own adapter module.
  *
  * @internal
  * @module
@@ -29,6 +29,11 @@ export interface RuntimeSpecifics {
   scriptCommand(file: string): { command: string; args: string[] };
   /** See `RuntimeAdapter.spinBeforeParkMs`. */
   spinBeforeParkMs: number;
+  /**
+   * One attempt to connect to a Unix socket with the runtime's own API, when that is cheaper than
+   * loading `node:net` in every child; it fails with `code` `ENOENT` / `ECONNREFUSED` as Node does.
+   */
+  connectUnix?: (path: string) => Promise<ByteStream>;
 }
 
 /**
@@ -56,6 +61,7 @@ function uniqueSuffix(): string {
 
 function wrapSocket(socket: Socket): ByteStream {
   let closed = false;
+  let ended = false; // writes after end() are dropped (Node would fail the socket with them)
   const closeCallbacks: Array<(error?: Error) => void> = [];
   let failure: Error | undefined;
   socket.on("error", (err) => {
@@ -67,18 +73,32 @@ function wrapSocket(socket: Socket): ByteStream {
   });
   return {
     write: (bytes) => {
-      if (!closed) socket.write(bytes);
+      if (!closed && !ended) socket.write(bytes);
     },
     onData: (cb) => socket.on("data", (chunk: Uint8Array) => cb(chunk)),
     onClose: (cb) => {
       if (closed) queueMicrotask(() => cb(failure));
       else closeCallbacks.push(cb);
     },
-    end: () => socket.end(),
+    end: () => {
+      ended = true;
+      socket.end();
+    },
     destroy: () => socket.destroy(),
     ref: () => socket.ref(),
     unref: () => socket.unref(),
   };
+}
+
+function connectWithNodeNet(path: string): Promise<ByteStream> {
+  return new Promise<ByteStream>((resolve, reject) => {
+    const socket = net().connect(path);
+    socket.once("error", reject);
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(wrapSocket(socket));
+    });
+  });
 }
 
 function socketPath(): string {
@@ -255,14 +275,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
       const deadline = Date.now() + patienceMs;
       for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
         try {
-          return await new Promise<ByteStream>((resolve, reject) => {
-            const socket = net().connect(path);
-            socket.once("error", reject);
-            socket.once("connect", () => {
-              socket.off("error", reject);
-              resolve(wrapSocket(socket));
-            });
-          });
+          return await (specifics.connectUnix ?? connectWithNodeNet)(path);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           const retriable = code === "ENOENT" || code === "ECONNREFUSED";
