@@ -11,6 +11,31 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** A program that starts a child and a pool in each context from the installed packages. */
+const childrenCheck = `
+import { isMain, Process, task } from "@multiproc/core";
+import { Queue } from "@multiproc/ipc";
+import { Pool } from "@multiproc/pool";
+export const double = task(import.meta, async function double(queue, x) { await queue.put(2 * x); });
+export const square = task(import.meta, function square(x) { return x * x; });
+if (isMain(import.meta)) {
+  for (const context of ["thread", "process"]) {
+    const queue = new Queue();
+    const child = new Process({ target: double, args: [queue, 21], context });
+    await child.start();
+    const got = await queue.get({ timeout: 60_000 });
+    await child.join();
+    if (got !== 42 || child.exitCode !== 0) throw new Error(context + ": a child of the built package gave " + got + ", exit code " + child.exitCode);
+    const pool = new Pool({ processes: 2, context });
+    const squares = await pool.map(square, [1, 2, 3]);
+    pool.close();
+    await pool.join();
+    if (squares.join() !== "1,4,9") throw new Error(context + ": a pool of the built package gave " + squares.join());
+    console.log(context + " context: a child and a pool start from the built packages");
+  }
+}
+`;
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 const scratch = mkdtempSync(join(tmpdir(), "multiproc-pack-"));
 const failures: string[] = [];
@@ -41,6 +66,9 @@ try {
     .join("\n");
   writeFileSync(join(project, "check.mjs"), `${checks}\nconst core = await import("@multiproc/core");\nif (core.runtime.name !== "node" || core.cpuCount() < 1) throw new Error("core misbehaves when built");\n`);
   execFileSync(bin("node"), ["check.mjs"], { cwd: project, stdio: "inherit" });
+  // Children start from the built files too (their entry files are named by URL, not imported).
+  writeFileSync(join(project, "run.mjs"), childrenCheck);
+  execFileSync(bin("node"), ["run.mjs"], { cwd: project, stdio: "inherit", timeout: 120_000 });
 } catch (err) {
   failures.push((err as Error).message);
 } finally {
@@ -50,4 +78,4 @@ if (failures.length > 0) {
   console.error("package check failed:\n- " + failures.join("\n- "));
   process.exit(1);
 }
-console.log("package check: every package packs and imports from its built output under Node");
+console.log("package check: every package packs, imports and starts children from its built output under Node");

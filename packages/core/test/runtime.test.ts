@@ -57,3 +57,13 @@ describe("cpuCount", () => {
     expect(cpuCount()).toBeLessThanOrEqual(Math.max(1, os.cpus().length));
   });
 });
+
+describe("siblingModule", () => {
+  it("names a started module with the extension of the module that names it (sources .ts, build .js)", async () => {
+    const { siblingModule } = await import("../src/sibling.ts");
+    expect(siblingModule("file:///p/src/process/spawn.ts", "child-main").href).toBe("file:///p/src/process/child-main.ts");
+    expect(siblingModule("file:///p/dist/process/spawn.js", "child-main").href).toBe("file:///p/dist/process/child-main.js");
+    expect(siblingModule("file:///p/dist/x.mjs", "y").href).toBe("file:///p/dist/y.mjs");
+    expect(siblingModule("file:///p/dist/noext", "y").href).toBe("file:///p/dist/y.js");
+  });
+});

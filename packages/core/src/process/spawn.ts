@@ -6,6 +6,7 @@
  * @module
  */
 import { expectChild, forgetChild, localServer } from "../remote/server.ts";
+import { siblingModule } from "../sibling.ts";
 import { adapter, type ExitStatus } from "../runtime/index.ts";
 import { StreamChannel, ThreadChannel, type Channel } from "./channel.ts";
 import type { ContextName } from "./state.ts";
@@ -27,7 +28,7 @@ export interface RunningChild {
 }
 
 /** The module the child runs first; it connects back and runs what it is sent. */
-export const childEntry = new URL("./child-main.ts", import.meta.url);
+export const childEntry = siblingModule(import.meta.url, "child-main");
 
 /** Environment variables that tell a child OS process how to reach its parent. */
 export const socketEnv = "MULTIPROC_SOCKET";

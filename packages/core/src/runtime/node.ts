@@ -9,6 +9,7 @@ import { enableCompileCache } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RuntimeAdapter } from "./adapter.ts";
+import { siblingModule } from "../sibling.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
 // Every child and worker loads multiproc's TypeScript sources again; Node strips their types each
@@ -32,5 +33,5 @@ export const adapter: RuntimeAdapter = createNodeCompatAdapter({
   name: "node",
   spinBeforeParkMs: 0.1,
   scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
-  threadBoot: { url: new URL("./node-boot.ts", import.meta.url), data: cacheDir === undefined ? {} : { multiprocCache: cacheDir } },
+  threadBoot: { url: siblingModule(import.meta.url, "node-boot"), data: cacheDir === undefined ? {} : { multiprocCache: cacheDir } },
 });
