@@ -43,16 +43,34 @@ function brief(message: string): string {
     .join("\n");
 }
 
-function run(cmd: string, args: string[], env: Record<string, string> = {}): { status: number; seconds: number } {
+function run(cmd: string, args: string[], env: Record<string, string> = {}): { status: number; seconds: number; output: string } {
   const started = performance.now();
   console.log(`\n$ ${[cmd, ...args].join(" ")}`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  // The output is passed through as it comes, and kept (see `crashedRuntime`).
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ["inherit", "pipe", "pipe"], env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  const output = `${r.stdout?.toString() ?? ""}${r.stderr?.toString() ?? ""}`;
+  process.stdout.write(r.stdout ?? "");
+  process.stderr.write(r.stderr ?? "");
   const seconds = (performance.now() - started) / 1000;
   if (r.error) {
     console.error(`could not start ${cmd}: ${r.error.message}`);
-    return { status: 127, seconds };
+    return { status: 127, seconds, output };
   }
-  return { status: r.status ?? 1, seconds };
+  return { status: r.status ?? 1, seconds, output };
+}
+
+/**
+ * The test file during which the runtime itself crashed (a V8 fatal error ends vitest's worker
+ * with SIGTRAP), if that is why the run failed. Seen on Node 24.21 about once in 20 runs of
+ * `packages/ipc/test/queue.test.ts` under load, on this session's code and on the code before it:
+ * "Check failed: (location_) != nullptr" in V8's `AsyncModuleExecutionFulfilled` (as in
+ * nodejs/node#53238). It is not a failed assertion, and it is not reproduced outside vitest (900
+ * terminations of threads waiting on a queue by hand); the step is run once more, and says so.
+ */
+function crashedRuntime(output: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+  return /Worker exited unexpectedly with signal (SIGTRAP|SIGSEGV|SIGILL) during \S+ state while running test file (\S+)/.exec(plain)?.slice(1).join(" in ");
 }
 
 /** Vitest's JSON report: the counts we need. */
@@ -68,18 +86,24 @@ interface VitestReport {
   numTodoTests: number;
 }
 
-function vitestStep(name: "node" | "deno"): StepResult {
+function vitestStep(name: "node" | "deno", retried?: string): StepResult {
   const out = join(scratch, `${name}.json`);
   const vitestCli = join(root, "node_modules", "vitest", "vitest.mjs");
   const common = ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...filters];
-  const { status, seconds } =
+  const { status, seconds, output } =
     name === "node"
       ? run(bin("node"), [vitestCli, ...common], { MULTIPROC_EXPECT_RUNTIME: "node" })
       : run(bin("deno"), ["run", "-A", "--no-lock", vitestCli, ...common], { MULTIPROC_EXPECT_RUNTIME: "deno" });
-  if (!existsSync(out)) return { name, ok: false, passed: 0, failed: 0, skipped: 0, seconds, note: "no report written" };
+  const note = retried === undefined ? undefined : `run twice: the first run's runtime crashed (${retried})`;
+  if (!existsSync(out)) return { name, ok: false, passed: 0, failed: 0, skipped: 0, seconds, note: note ?? "no report written" };
   const report = JSON.parse(readFileSync(out, "utf8")) as VitestReport;
   const passed = report.numPassedTests;
   const failed = report.numFailedTests;
+  const crash = crashedRuntime(output);
+  if (status !== 0 && failed === 0 && crash !== undefined && retried === undefined) {
+    console.log(`\n${name}: the runtime crashed (${crash}) with no failed test; running the step once more`);
+    return vitestStep(name, crash);
+  }
   const skipped = report.numPendingTests + report.numTodoTests;
   const failures: string[] = [];
   for (const file of report.testResults ?? []) {
@@ -89,7 +113,7 @@ function vitestStep(name: "node" | "deno"): StepResult {
     }
     if (file.message && !(file.assertionResults ?? []).some((t) => t.status === "failed")) failures.push(`${where}\n${brief(file.message)}`);
   }
-  return { name, ok: status === 0 && failed === 0 && passed > 0, passed, failed, skipped, seconds, failures };
+  return { name, ok: status === 0 && failed === 0 && passed > 0, passed, failed, skipped, seconds, failures, ...(note === undefined ? {} : { note }) };
 }
 
 function testFiles(): string[] {
