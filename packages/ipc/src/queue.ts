@@ -17,7 +17,7 @@ import {
   fromState,
   localObject,
   preloadInChildren,
-  selfPeer,
+  isSelfPeer,
   registerPrimitive,
   SharedPrimitive,
   waitChange,
@@ -183,7 +183,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
         // A thread's own get spins briefly before it parks, when another thread may be about to
         // put (a remote peer's get must not block the owner's thread, which serves others).
         const spin = adapter.spinBeforeParkMs;
-        if (item === "empty" && spin > 0 && this.#threadShared && peer.id === selfPeer().id && untilOf((args[0] ?? {}) as QueueWaitOptions) > performance.now()) {
+        if (item === "empty" && spin > 0 && this.#threadShared && isSelfPeer(peer) && untilOf((args[0] ?? {}) as QueueWaitOptions) > performance.now()) {
           item = buffer.spinGet(spin) ?? "empty";
         }
         if (item instanceof Uint8Array) return item;

@@ -39,6 +39,11 @@ function taskOf(job: Job): Task<unknown[], unknown> | Promise<Task<unknown[], un
   });
 }
 
+/** Calls the task on one item (an argument list when `star`). */
+function call(fn: Task<unknown[], unknown>, star: boolean, item: unknown): unknown {
+  return star ? fn(...(item as unknown[])) : fn(item);
+}
+
 /**
  * Runs a job's items in order. Synchronous while the task returns plain values; from the first
  * promise (an async task) on, each result is awaited before the next item starts.
@@ -46,7 +51,7 @@ function taskOf(job: Job): Task<unknown[], unknown> | Promise<Task<unknown[], un
 function runJob(fn: Task<unknown[], unknown>, star: boolean, items: unknown[]): unknown[] | Promise<unknown[]> {
   const results = new Array<unknown>(items.length);
   for (let i = 0; i < items.length; i++) {
-    const r = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
+    const r = call(fn, star, items[i]);
     if (r instanceof Promise) return finishAsync(fn, star, items, results, i, r);
     results[i] = r;
   }
@@ -63,7 +68,7 @@ async function finishAsync(
 ): Promise<unknown[]> {
   results[from] = await pending;
   for (let i = from + 1; i < items.length; i++) {
-    const r = star ? fn(...(items[i] as unknown[])) : fn(items[i]);
+    const r = call(fn, star, items[i]);
     results[i] = r instanceof Promise ? await r : r;
   }
   return results;

@@ -30,7 +30,7 @@
  */
 import { packMessage, unpackMessage } from "./bytes.ts";
 import { decodeTree } from "./decode.ts";
-import { encodeTree, tooDeep } from "./encode.ts";
+import { encodeTree, isJsonNumber, tooDeep } from "./encode.ts";
 import { DeserializationError, isStackOverflow } from "./errors.ts";
 import type { Target } from "./handles.ts";
 
@@ -219,7 +219,7 @@ export function decodeFromBytes(bytes: Uint8Array): unknown {
 function plainJson(value: unknown): string | undefined {
   switch (typeof value) {
     case "number":
-      return value - value === 0 && (value !== 0 || 1 / value > 0) ? JSON.stringify(value) : undefined;
+      return isJsonNumber(value) ? JSON.stringify(value) : undefined;
     case "string":
       return JSON.stringify(value);
     case "boolean":

@@ -112,6 +112,19 @@ export function tooDeep(root: string): SerializationError {
 
 const undefinedNode = Object.freeze({ [TAG]: T.undef });
 
+/**
+ * Whether JSON carries the number exactly as itself: finite and not -0.
+ *
+ * @example
+ * ```ts
+ * isJsonNumber(1.5); // true
+ * isJsonNumber(-0); // false
+ * ```
+ */
+export function isJsonNumber(v: number): boolean {
+  return v - v === 0 && (v !== 0 || 1 / v > 0);
+}
+
 function encodeValue(v: unknown, st: State): unknown {
   switch (typeof v) {
     case "string":
@@ -119,7 +132,7 @@ function encodeValue(v: unknown, st: State): unknown {
       return v;
     case "number":
       // Finite and not -0: JSON carries it exactly.
-      return v - v === 0 && (v !== 0 || 1 / v > 0) ? v : { [TAG]: T.number, v: Object.is(v, -0) ? "-0" : String(v) };
+      return isJsonNumber(v) ? v : { [TAG]: T.number, v: Object.is(v, -0) ? "-0" : String(v) };
     case "object":
       return v === null ? null : encodeObject(v, st);
     case "undefined":

@@ -69,6 +69,11 @@ export function selfPeer(): Peer {
   return { id: 0, name: self.name, pid: adapter.pid, threadId: adapter.threadId };
 }
 
+/** Whether `peer` is this thread itself (see {@link selfPeer}), not a remote caller. */
+export function isSelfPeer(peer: Peer): boolean {
+  return peer.id === 0;
+}
+
 interface CallMessage {
   rid: number;
   id: number;

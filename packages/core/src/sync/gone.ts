@@ -7,7 +7,7 @@
  * @internal
  * @module
  */
-import type { Peer } from "../remote/objects.ts";
+import { isSelfPeer, type Peer } from "../remote/objects.ts";
 import { self } from "../process/state.ts";
 
 /** Whether the caller is still there (false once a remote caller's process has gone). */
@@ -31,7 +31,7 @@ export class GonePeers {
 
   /** Whether `peer` is still there, as a function a plan can ask as it goes. */
   stillThere(peer: Peer): StillThere {
-    if (peer.id === 0) return alwaysThere;
+    if (isSelfPeer(peer)) return alwaysThere;
     return () => !this.#gone.has(peer.id);
   }
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { adapter } from "../runtime/index.ts";
-import type { Peer } from "../remote/objects.ts";
+import { isSelfPeer, type Peer } from "../remote/objects.ts";
 
 /** The token of the calling thread. */
 export function localHolder(): number {
@@ -16,7 +16,7 @@ export function localHolder(): number {
 
 /** The token of a remote peer served by this thread (peer 0 is this thread itself). */
 export function holderOf(peer: Peer): number {
-  if (peer.id === 0) return localHolder();
+  if (isSelfPeer(peer)) return localHolder();
   return -((adapter.threadId + 1) * 65_536 + (peer.id % 65_536));
 }
 
