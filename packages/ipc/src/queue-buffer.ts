@@ -149,6 +149,45 @@ export class QueueBuffer {
   }
 
   /**
+   * Puts items taken earlier back at the front, in the order given, closed or full or not (they
+   * were in the queue already): what a consumer in another process had received ahead and did
+   * not take. Only the owner's thread calls it.
+   */
+  tryUnget(items: readonly Uint8Array[]): "ok" | "busy" {
+    const c = this.cells;
+    let need = 0;
+    for (const item of items) need += 4 + item.length;
+    if (need === 0) return "ok";
+    if (!this.#lock()) return "busy";
+    try {
+      let read = Atomics.load(c, READ);
+      if (read < need) {
+        // Move the unread records up to make room in front of them.
+        const write = Atomics.load(c, WRITE);
+        const used = write - read;
+        if (need + used > this.data.byteLength) this.#grow(need + used);
+        this.#bytes.copyWithin(need, read, write);
+        Atomics.store(c, WRITE, need + used);
+        read = need;
+        Atomics.store(c, READ, read);
+      }
+      let at = read - need;
+      for (const item of items) {
+        this.#view.setUint32(at, item.length);
+        this.#bytes.set(item, at + 4);
+        at += 4 + item.length;
+      }
+      Atomics.store(c, READ, read - need);
+      Atomics.add(c, COUNT, items.length);
+      Atomics.add(c, NOT_EMPTY, 1);
+    } finally {
+      this.#unlock();
+    }
+    if (Atomics.load(c, NOT_EMPTY_WAITERS) > 0) wake(c, NOT_EMPTY);
+    return "ok";
+  }
+
+  /**
    * Makes the counters agree with the records again after a thread died inside the critical
    * section (the mutex is still taken, for the dead thread). A put publishes its record with one
    * store (WRITE) and a get consumes one with one store (READ, or WRITE then READ when it takes
@@ -179,14 +218,17 @@ export class QueueBuffer {
       Atomics.store(c, READ, 0);
       Atomics.store(c, WRITE, write);
     }
-    if (write + need > this.data.byteLength) {
-      const wanted = Math.max(this.data.byteLength * 2, write + need);
-      if (wanted > MAX_BYTES) {
-        throw new RangeError(`the queue holds more than ${MAX_BYTES} bytes of unread items: a consumer has fallen far behind`);
-      }
-      this.data.grow(Math.min(MAX_BYTES, wanted));
-    }
+    if (write + need > this.data.byteLength) this.#grow(write + need);
     return write;
+  }
+
+  /** Grows the data buffer to hold at least `bytes`. */
+  #grow(bytes: number): void {
+    const wanted = Math.max(this.data.byteLength * 2, bytes);
+    if (bytes > MAX_BYTES) {
+      throw new RangeError(`the queue holds more than ${MAX_BYTES} bytes of unread items: a consumer has fallen far behind`);
+    }
+    this.data.grow(Math.min(MAX_BYTES, wanted));
   }
 
   /** Takes the oldest item, or says why there is none. */
@@ -213,6 +255,41 @@ export class QueueBuffer {
     }
     if (Atomics.load(c, NOT_FULL_WAITERS) > 0) wake(c, NOT_FULL);
     return item;
+  }
+
+  /**
+   * Takes up to `most` of the oldest items at once, as their records (each a 4-byte big-endian
+   * length, then the item) copied out together: what a get from another process receives.
+   */
+  tryTake(most: number): Uint8Array | "empty" | "closed" | "busy" {
+    const c = this.cells;
+    let records: Uint8Array;
+    if (!this.#lock()) return "busy";
+    try {
+      const count = Atomics.load(c, COUNT);
+      if (count === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
+      const read = Atomics.load(c, READ);
+      const write = Atomics.load(c, WRITE);
+      let end = read;
+      let taken = 0;
+      while (taken < most && taken < count && end + 4 <= write) {
+        end += 4 + this.#view.getUint32(end);
+        taken++;
+      }
+      records = copyOut(this.#bytes, read, end - read);
+      if (end >= write) {
+        Atomics.store(c, WRITE, 0);
+        Atomics.store(c, READ, 0);
+      } else {
+        Atomics.store(c, READ, end);
+      }
+      Atomics.sub(c, COUNT, taken);
+      Atomics.add(c, NOT_FULL, 1);
+    } finally {
+      this.#unlock();
+    }
+    if (Atomics.load(c, NOT_FULL_WAITERS) > 0) wake(c, NOT_FULL);
+    return records;
   }
 
   /**

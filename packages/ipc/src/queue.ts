@@ -7,17 +7,25 @@
  * socket. Unlike CPython, a child may exit right after `put()` — even without awaiting it — and
  * nothing it put is lost: a child does not exit before its puts have reached the queue.
  *
+ * Another OS process moves items in bulk, as CPython's feeder thread and pipe do: its `put`s on
+ * an unbounded `Queue` or `SimpleQueue` are posted (they resolve once queued and travel many to
+ * a frame), and a consumer that keeps up receives items ahead, up to {@link MAX_AHEAD} at a time.
+ * Items received ahead and not taken go back to the front of the queue after
+ * {@link AHEAD_IDLE_MS} ms without a `get`, and when the consumer exits.
+ *
  * @module
  */
 import { decodeFromBytes, type Target } from "@multiproc/core";
 import {
   adapter,
+  currentProcessState,
   deadline,
   encodeToPooledBytes,
   fromState,
   localObject,
   preloadInChildren,
   isSelfPeer,
+  remaining,
   registerPrimitive,
   SharedPrimitive,
   waitChange,
@@ -49,7 +57,44 @@ interface QueueExtra {
   readonly data?: SharedArrayBuffer;
   /** Set on a queue made here (not received): it is shared with threads only once sent to one. */
   readonly fresh?: true;
+  /** Whether the queue has no maxsize (a remote put then never waits, so it can be posted). */
+  readonly unbounded?: boolean;
+  /** Set by {@link takeOneAtATime}. */
+  readonly oneAtATime?: true;
 }
+
+/** Queues whose gets from other processes never receive items ahead. */
+const oneAtATime = new WeakSet<object>();
+
+/**
+ * Makes gets of `queue` from other OS processes take one item at a time, never ahead: for a
+ * queue whose owner must know which items its one consumer has taken (a pool worker's jobs,
+ * which the pool gives to another worker when this one dies). Call it before the queue is sent.
+ *
+ * @internal
+ */
+export function takeOneAtATime<Q extends object>(queue: Q): Q {
+  oneAtATime.add(queue);
+  return queue;
+}
+
+/**
+ * The most items a consumer in another OS process receives ahead of its `get`s. It asks for
+ * more (doubling from 1) only while it keeps up: when it comes back for more within
+ * {@link KEEP_UP_MS} of the last batch, and that batch was full. A slow consumer — a worker
+ * doing real work per item — takes one item at a time and leaves the rest to others.
+ */
+export const MAX_AHEAD = 64;
+/** See {@link MAX_AHEAD}. */
+export const KEEP_UP_MS = 1;
+/** Items received ahead and not taken within this many ms go back to the queue. */
+export const AHEAD_IDLE_MS = 5;
+
+/** Gives back, at exit, what the queues of this thread received ahead. */
+const aheadHolders = new Set<() => Promise<void>>();
+currentProcessState.beforeExitHooks.add(async () => {
+  await Promise.all([...aheadHolders].map((giveBack) => giveBack()));
+});
 
 function untilOf(options: QueueWaitOptions): number {
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object such as { timeout: 100 }");
@@ -66,15 +111,36 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * or this is a worker thread's copy): only then can spinning before parking see an item come.
    */
   #threadShared = false;
+  /** Whether the queue is unbounded (known here too when its memory is elsewhere). */
+  readonly #unbounded: boolean;
+  /** Items a get from another process received ahead, oldest first (see {@link MAX_AHEAD}). */
+  #ahead: Uint8Array[] = [];
+  #aheadHead = 0;
+  /** How many items the next remote get asks for. */
+  #want = 1;
+  /** When the last batch arrived, and whether it was as big as asked. */
+  #batchAt = -Infinity;
+  #batchFull = false;
+  /** Items taken from `#ahead` so far (the give-back timer looks for progress). */
+  #takes = 0;
+  #returnTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Remote gets of this handle under way. */
+  #remoteGets = 0;
+  /** A fetch of the next batch while this one is being taken, if one is under way. */
+  #prefetch: Promise<void> | undefined;
+  readonly #giveBack = (): Promise<void> => this.#returnAhead();
 
   protected constructor(state: PrimitiveState) {
     super(state);
     const extra = state.extra as QueueExtra | undefined;
+    this.#unbounded = extra?.unbounded === true;
+    if (extra?.oneAtATime === true) oneAtATime.add(this);
     if (this.sharedBuffer !== undefined) {
       // A handle that came back to the owner carries no memory: take the original's.
       const original = state.address === undefined ? undefined : (localObject(state.address) as { primitive?: QueueBase<unknown> } | undefined)?.primitive;
       const data = extra?.data ?? (original === undefined ? undefined : original.#buffer?.data);
       this.#buffer = new QueueBuffer(this.sharedBuffer, data);
+      this.#unbounded = this.#buffer.maxsize <= 0;
       this.#threadShared = extra?.data !== undefined && extra.fresh !== true;
       watchThreadExits(this);
     }
@@ -91,14 +157,24 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   }
 
   protected override extraState(target: Target): QueueExtra {
-    if (target !== "thread") return {};
+    if (target !== "thread" || this.#buffer === undefined) {
+      return oneAtATime.has(this) ? { unbounded: this.#unbounded, oneAtATime: true } : { unbounded: this.#unbounded };
+    }
     this.#threadShared = true;
-    return { data: this.#buffer?.data };
+    return { data: this.#buffer.data };
   }
 
   /**
    * Puts an item, waiting for room in a bounded queue. The item is encoded now: later changes to
    * it do not reach the receiver.
+   *
+   * From another OS process, a put on an unbounded `Queue` or `SimpleQueue` is posted, as in
+   * CPython (whose `put` hands the item to a feeder thread): it resolves once the item is on its
+   * way, and items travel many to a message. If the queue turns out to be closed when the item
+   * arrives, the first call on this queue made after that news has come back fails with the
+   * {@link QueueClosedError}, and if there is none, the process prints it at exit and, if it
+   * is a child, exits with code 1. A `JoinableQueue`'s and a bounded queue's puts are answered
+   * one by one.
    *
    * @param item - the item.
    * @param options - `block: false` or a `timeout` in ms to fail with {@link Full} instead of waiting.
@@ -115,6 +191,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     } catch (error) {
       return Promise.reject(error);
     }
+    // A put that can never wait (no maxsize; a JoinableQueue counts its items at once instead).
+    if (!this.isLocal && this.#unbounded && !this.joinable) return this.post("put", bytes) as Promise<void>;
     return this.invoke("put", [bytes, options], true) as Promise<void>;
   }
 
@@ -128,10 +206,139 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   get(options: QueueWaitOptions = {}): Promise<T> {
     try {
       untilOf(options);
+      if (this.#aheadHead < this.#ahead.length) return Promise.resolve(this.#takeAhead());
     } catch (error) {
       return Promise.reject(error);
     }
+    if (!this.isLocal) return this.#getRemote(options);
     return this.invoke("get", [options]).then((bytes) => decodeFromBytes(bytes as Uint8Array) as T);
+  }
+
+  #takeAhead(): T {
+    const bytes = this.#ahead[this.#aheadHead++]!;
+    this.#takes++;
+    const left = this.#ahead.length - this.#aheadHead;
+    if (left === 0) {
+      this.#ahead = [];
+      this.#aheadHead = 0;
+      this.#stopReturning();
+    }
+    // Half way through a full batch: fetch the next one now, so that it is here when needed.
+    if (this.#want > 1 && left <= this.#want >> 1 && this.#batchFull && this.#prefetch === undefined && this.#remoteGets === 0) this.#fetchAhead();
+    return decodeFromBytes(bytes) as T;
+  }
+
+  /** How many items this handle received ahead and has not handed out. */
+  protected get aheadCount(): number {
+    return this.#ahead.length - this.#aheadHead;
+  }
+
+  /** A get from another OS process: one item, and more ahead while this consumer keeps up. */
+  #getRemote(options: QueueWaitOptions): Promise<T> {
+    if (this.#prefetch !== undefined) {
+      // The next batch is on its way: it holds older items than a get sent now would find.
+      const until = untilOf(options);
+      return this.#prefetch.then(() => this.get(options.block === false ? options : { timeout: remaining(until) }));
+    }
+    // Concurrent gets of one handle take one item each (what they take is not ordered anyway).
+    const want = this.#remoteGets === 0 && !oneAtATime.has(this) ? this.#nextWant() : 1;
+    this.#remoteGets++;
+    return this.invoke("getMany", [options, want]).then(
+      (records) => {
+        this.#remoteGets--;
+        this.#received(records as Uint8Array, want);
+        return this.#takeAhead();
+      },
+      (error: unknown) => {
+        this.#remoteGets--;
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * How many items to ask for: twice as many as last time while this consumer keeps up (it
+   * needs more within {@link KEEP_UP_MS} of the last batch, which was full), else one.
+   */
+  #nextWant(): number {
+    if (performance.now() - this.#batchAt >= KEEP_UP_MS) this.#want = 1;
+    else if (this.#batchFull) this.#want = Math.min(MAX_AHEAD, this.#want * 2);
+    return this.#want;
+  }
+
+  /** Asks, without waiting at the owner, for the batch after the one being taken. */
+  #fetchAhead(): void {
+    const want = this.#nextWant();
+    this.#prefetch = this.invoke("getMany", [{ block: false }, want]).then(
+      (records) => {
+        this.#prefetch = undefined;
+        this.#received(records as Uint8Array, want);
+      },
+      () => {
+        // Empty (or closed, or gone): the next get asks again and reports what it finds.
+        this.#prefetch = undefined;
+        this.#batchFull = false;
+      },
+    );
+  }
+
+  /** Adds a batch of records (see `QueueBuffer.tryTake`) behind the items already ahead. */
+  #received(records: Uint8Array, want: number): void {
+    if (this.#aheadHead > 0) {
+      this.#ahead = this.#ahead.slice(this.#aheadHead);
+      this.#aheadHead = 0;
+    }
+    const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+    let n = 0;
+    for (let at = 0; at < records.length; n++) {
+      const length = view.getUint32(at);
+      this.#ahead.push(records.subarray(at + 4, at + 4 + length));
+      at += 4 + length;
+    }
+    this.#batchAt = performance.now();
+    this.#batchFull = n >= want;
+    this.#startReturning();
+  }
+
+  /** Arms the timer that gives back items left untaken for {@link AHEAD_IDLE_MS}. */
+  #startReturning(): void {
+    if (this.#returnTimer !== undefined) return;
+    aheadHolders.add(this.#giveBack);
+    let takes = this.#takes;
+    const check = (): void => {
+      if (this.#takes === takes) {
+        void this.#returnAhead();
+        return;
+      }
+      takes = this.#takes;
+      this.#returnTimer = setTimeout(check, AHEAD_IDLE_MS);
+    };
+    this.#returnTimer = setTimeout(check, AHEAD_IDLE_MS);
+  }
+
+  #stopReturning(): void {
+    if (this.#returnTimer === undefined) return;
+    clearTimeout(this.#returnTimer);
+    this.#returnTimer = undefined;
+    aheadHolders.delete(this.#giveBack);
+  }
+
+  /** Puts the items received ahead back at the front of the queue. */
+  async #returnAhead(): Promise<void> {
+    this.#stopReturning();
+    // A batch on its way is given back with the rest.
+    if (this.#prefetch !== undefined) await this.#prefetch;
+    this.#stopReturning();
+    const items = this.#ahead.slice(this.#aheadHead);
+    this.#ahead = [];
+    this.#aheadHead = 0;
+    if (items.length === 0) return;
+    try {
+      await this.invoke("unget", [items], true);
+    } catch (error) {
+      // Only an owner that has gone refuses them, and its queue is gone with it.
+      if (!(error instanceof Error && error.name === "OwnerGoneError")) throw error;
+    }
   }
 
   /**
@@ -141,7 +348,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * @returns true if it holds no item.
    */
   async empty(): Promise<boolean> {
-    return ((await this.invoke("qsize", [])) as number) === 0;
+    return this.aheadCount === 0 && ((await this.invoke("qsize", [])) as number) === 0;
   }
 
   /**
@@ -190,6 +397,16 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
         if (item === "closed") throw new QueueClosedError("the queue is closed and has no item left");
         return this.#get(buffer, (args[0] ?? {}) as QueueWaitOptions, peer);
       }
+      case "getMany": {
+        // A get for another process: the oldest items, up to `want`, as records.
+        const want = args[1] as number;
+        const records = buffer.tryTake(want);
+        if (records instanceof Uint8Array) return records;
+        if (records === "closed") throw new QueueClosedError("the queue is closed and has no item left");
+        return this.#getMany(buffer, (args[0] ?? {}) as QueueWaitOptions, want, peer);
+      }
+      case "unget":
+        return this.#unget(buffer, args[0] as Uint8Array[]);
       case "qsize":
         return buffer.count;
       case "full":
@@ -257,14 +474,31 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     if (outcome === undefined) throw new Full();
   }
 
-  async #get(buffer: QueueBuffer, options: QueueWaitOptions, peer: Peer): Promise<Uint8Array> {
+  #get(buffer: QueueBuffer, options: QueueWaitOptions, peer: Peer): Promise<Uint8Array> {
+    return this.#waitForItems(buffer, options, peer, () => buffer.tryGet());
+  }
+
+  #getMany(buffer: QueueBuffer, options: QueueWaitOptions, want: number, peer: Peer): Promise<Uint8Array> {
+    return this.#waitForItems(buffer, options, peer, () => buffer.tryTake(want));
+  }
+
+  async #waitForItems(
+    buffer: QueueBuffer,
+    options: QueueWaitOptions,
+    peer: Peer,
+    take: () => Uint8Array | "empty" | "closed" | "busy",
+  ): Promise<Uint8Array> {
     const item = await this.#waitFor(buffer, NOT_EMPTY, untilOf(options), peer, () => {
-      const r = buffer.tryGet();
+      const r = take();
       return r === "empty" ? undefined : r;
     });
     if (item === "closed") throw new QueueClosedError("the queue is closed and has no item left");
     if (item === undefined) throw new Empty();
     return item;
+  }
+
+  async #unget(buffer: QueueBuffer, items: Uint8Array[]): Promise<void> {
+    while (buffer.tryUnget(items) === "busy") await buffer.waitForMutex(1);
   }
 
   async #poll(buffer: QueueBuffer, timeoutMs: number | undefined, peer: Peer): Promise<boolean> {
@@ -308,6 +542,13 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
  * in the queue whole or not at all, and one it was getting is gone with it. As in Python, a kill
  * at the rare moment the queue compacts its buffer can still lose or garble the items queued then;
  * end children with a sentinel or `close()` rather than a kill when every item matters.
+ *
+ * A consumer in another OS process that takes items as fast as they come receives them in
+ * batches (up to {@link MAX_AHEAD}; one at a time while it spends more than a millisecond per
+ * item). Items it received and has not taken go back to the front of the queue when it exits,
+ * or after {@link AHEAD_IDLE_MS} ms without a `get`: in between, another consumer may see
+ * later items first, and a consumer that is killed takes them with it (in CPython, the item
+ * being read).
  *
  * @typeParam T - the items' type.
  *
@@ -371,7 +612,7 @@ export class Queue<T = unknown> extends QueueBase<T> {
    * @returns the number of items.
    */
   async qsize(): Promise<number> {
-    return (await this.invoke("qsize", [])) as number;
+    return ((await this.invoke("qsize", [])) as number) + this.aheadCount;
   }
 
   /**
@@ -472,7 +713,9 @@ export class SimpleQueue<T = unknown> extends QueueBase<T> {
  * @internal
  */
 export function pollQueue(queue: QueueBase<unknown>, timeoutMs: number | undefined): Promise<boolean> {
-  return (queue as unknown as { invoke(m: string, a: unknown[]): Promise<boolean> }).invoke("poll", [timeoutMs]);
+  const q = queue as unknown as { aheadCount: number; invoke(m: string, a: unknown[]): Promise<boolean> };
+  if (q.aheadCount > 0) return Promise.resolve(true);
+  return q.invoke("poll", [timeoutMs]);
 }
 
 preloadInChildren(import.meta.url);

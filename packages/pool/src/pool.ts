@@ -7,6 +7,7 @@
  */
 import { cpuCount, isTask, Process, TaskError, type ContextLike, type Task } from "@multiproc/core";
 import { Empty, Queue } from "@multiproc/ipc";
+import { takeOneAtATime } from "@multiproc/ipc/internal";
 import { AsyncResult } from "./async-result.ts";
 import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
 import { PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "./errors.ts";
@@ -217,7 +218,8 @@ export class Pool implements AsyncDisposable {
   }
 
   #spawn(): void {
-    const jobs = new Queue<Job | null>();
+    // The pool must know which jobs a dying worker had taken: they never wait in its process.
+    const jobs = takeOneAtATime(new Queue<Job | null>());
     const process = new Process({
       target: poolWorker,
       args: [this.#nextWorker++, jobs, this.#answers, this.#initializer as Task<unknown[], unknown> | null, this.#initargs, this.#maxTasks],

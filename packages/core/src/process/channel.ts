@@ -8,6 +8,7 @@
  */
 import { decode, decodeFromBytes, encode, frame, FrameReader } from "../codec/index.ts";
 import { encodeToPooledBytes } from "../codec/codec.ts";
+import { writeU32 } from "../codec/bytes.ts";
 import type { ByteStream, Refable } from "../runtime/index.ts";
 
 /** A message on the channel: its type and its data. */
@@ -183,8 +184,7 @@ const textDecoder = new TextDecoder();
 
 /** A frame on the socket: the type's length (one byte), the type, then the encoded data. */
 function streamFrame(type: string, body: Uint8Array): Uint8Array {
-  const typeBytes = textEncoder.encode(type);
-  if (typeBytes.length > 255) throw new RangeError(`message type too long: ${type}`);
+  const typeBytes = typeBytesOf(type);
   const payload = new Uint8Array(1 + typeBytes.length + body.length);
   payload[0] = typeBytes.length;
   payload.set(typeBytes, 1);
@@ -192,10 +192,17 @@ function streamFrame(type: string, body: Uint8Array): Uint8Array {
   return frame(payload);
 }
 
+function typeBytesOf(type: string): Uint8Array {
+  const typeBytes = textEncoder.encode(type);
+  if (typeBytes.length > 255) throw new RangeError(`message type too long: ${type}`);
+  return typeBytes;
+}
+
 /** A channel over a Unix socket, which may be attached after messages were sent. */
 export class StreamChannel extends DispatchingChannel implements Refable {
   #stream: ByteStream | undefined;
   readonly #queued: Uint8Array[] = [];
+  readonly #raw = new Map<string, (body: Uint8Array) => void>();
   #reader = new FrameReader();
   #refed = true;
 
@@ -225,11 +232,35 @@ export class StreamChannel extends DispatchingChannel implements Refable {
   #receive(payload: Uint8Array): void {
     const typeLength = payload[0] ?? 0;
     const type = textDecoder.decode(payload.subarray(1, 1 + typeLength));
-    this.dispatcher.dispatch(type, () => decodeFromBytes(payload.subarray(1 + typeLength)));
+    const raw = this.#raw.get(type);
+    if (raw !== undefined) raw(payload.subarray(1 + typeLength));
+    else this.dispatcher.dispatch(type, () => decodeFromBytes(payload.subarray(1 + typeLength)));
   }
 
   send(type: string, data: unknown, path: string = type): void {
-    const bytes = streamFrame(type, encodeToPooledBytes(data, path));
+    this.#write(streamFrame(type, encodeToPooledBytes(data, path)));
+  }
+
+  /**
+   * Sends a message whose body is bytes laid out by the caller (not the codec): `fill` writes
+   * `length` bytes into `out` from `at`. The receiver gets them through {@link onRaw}.
+   */
+  sendRaw(type: string, length: number, fill: (out: Uint8Array, at: number) => void): void {
+    const typeBytes = typeBytesOf(type);
+    const out = new Uint8Array(4 + 1 + typeBytes.length + length);
+    writeU32(out, 0, 1 + typeBytes.length + length);
+    out[4] = typeBytes.length;
+    out.set(typeBytes, 5);
+    fill(out, 5 + typeBytes.length);
+    this.#write(out);
+  }
+
+  /** Calls `handler` with the body of every message of `type` sent with {@link sendRaw}. */
+  onRaw(type: string, handler: (body: Uint8Array) => void): void {
+    this.#raw.set(type, handler);
+  }
+
+  #write(bytes: Uint8Array): void {
     if (this.dispatcher.closed) return;
     if (this.#stream === undefined) this.#queued.push(bytes);
     else this.#stream.write(bytes);
@@ -241,11 +272,13 @@ export class StreamChannel extends DispatchingChannel implements Refable {
   }
 
   ref(): void {
+    if (this.#refed) return;
     this.#refed = true;
     this.#stream?.ref();
   }
 
   unref(): void {
+    if (!this.#refed) return;
     this.#refed = false;
     this.#stream?.unref();
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import { adapter } from "../runtime/index.ts";
-import { drainCalls } from "../remote/objects.ts";
+import { callsInFlight, drainCalls } from "../remote/objects.ts";
 import { resolveTask } from "../task.ts";
 import type { Channel } from "./channel.ts";
 import { setCurrentProcess } from "./current.ts";
@@ -49,9 +49,15 @@ export function runChild(channel: Channel): void {
     self.context = info.context;
     self.defaultContext = info.defaultContext;
     self.parent = info.parent;
+    let failing = false;
     adapter.onUncaughtError((error) => {
       report(error);
-      adapter.exit(1);
+      // What it put before the error still arrives; a second error exits at once. (Bun ends a
+      // worker thread after an uncaught error unless it exits in the handler: exit at once when
+      // there is nothing to wait for.)
+      if (failing || !callsInFlight()) adapter.exit(1);
+      failing = true;
+      void drainCalls().finally(() => adapter.exit(1));
     });
     void run(info, args, state);
   });
@@ -84,7 +90,10 @@ async function run(info: StartInfo, args: () => unknown, state: (() => unknown) 
     }
   }
   // Whatever this child sent to objects owned elsewhere (items put on a queue, a lock released)
-  // has arrived before it exits.
-  await drainCalls();
+  // has arrived before it exits; a posted call that failed there and was not reported yet is
+  // reported now.
+  const failedPosts = await drainCalls();
+  for (const error of failedPosts) report(error);
+  if (failedPosts.length > 0) code = 1;
   return adapter.exit(code);
 }

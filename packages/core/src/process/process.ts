@@ -95,6 +95,11 @@ export function defaultContextName(): ContextName {
  * when the child calls `process.exit(n)`, and `-N` when it is killed by signal N (`terminate()` →
  * -15, `kill()` → -9; a worker thread reports the same codes though threads have no signals).
  *
+ * A child that returns or throws first waits until what it handed to objects owned elsewhere
+ * (items put on a queue, a lock released) has arrived. `process.exit(n)` ends it at once, like
+ * Python's `os._exit(n)`: on Deno and Bun, items it put in its last moments may not have left
+ * it. Return from the task, or throw, when its last puts matter.
+ *
  * @typeParam A - the target's parameter types.
  *
  * @example

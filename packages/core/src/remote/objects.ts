@@ -6,6 +6,13 @@
  * owner. This is how the `process` context gives the same API as the `thread` context, where the
  * state is shared memory instead (see DESIGN.md, decision 2).
  *
+ * Calls that hand something over and need no answer (a `put` on an unbounded queue) can be
+ * *posted* instead ({@link postRemote}): they resolve once queued, travel many to a frame, and
+ * the owner acknowledges them in bulk. A posted call that fails at the owner (the queue was
+ * closed meanwhile) fails the caller's first call on that object made after the owner's refusal
+ * has arrived, or is printed when the caller exits (with exit code 1 in a child). A caller does
+ * not exit before its posts are acknowledged.
+ *
  * An owner learns when a peer's connection closes (the peer exited or was killed) and tells the
  * objects that peer used, so that, for instance, a lock held by a dead process is not held forever.
  *
@@ -13,6 +20,7 @@
  * @module
  */
 import { decode, encode } from "../codec/index.ts";
+import { readU32, writeU32 } from "../codec/bytes.ts";
 import { adapter } from "../runtime/index.ts";
 import { StreamChannel } from "../process/channel.ts";
 import { self } from "../process/state.ts";
@@ -88,9 +96,115 @@ interface ReplyMessage {
   error?: unknown;
 }
 
+interface PostErrorMessage {
+  id: number;
+  method: string;
+  error: unknown;
+}
+
+/** One posted call: the object, the method, and its one argument, already encoded. */
+interface Post {
+  readonly id: number;
+  readonly method: string;
+  readonly bytes: Uint8Array;
+}
+
+const methodNames = new Map<string, Uint8Array>();
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+function methodBytes(method: string): Uint8Array {
+  let bytes = methodNames.get(method);
+  if (bytes === undefined) {
+    bytes = textEncoder.encode(method);
+    if (bytes.length > 255) throw new RangeError(`method name too long: ${method}`);
+    methodNames.set(method, bytes);
+  }
+  return bytes;
+}
+
+/** The size of a post in a `posts` frame: object id, method, argument length, argument. */
+function postSize(method: Uint8Array, bytes: Uint8Array): number {
+  return 4 + 1 + method.length + 4 + bytes.length;
+}
+
+/** The last method name read, and its bytes: a frame's posts usually share one. */
+let lastMethod = "";
+let lastMethodBytes = new Uint8Array(0);
+
+function methodAt(body: Uint8Array, at: number, length: number): string {
+  const cached = lastMethodBytes;
+  if (cached.length === length) {
+    let same = true;
+    for (let i = 0; i < length && same; i++) same = cached[i] === body[at + i];
+    if (same) return lastMethod;
+  }
+  lastMethodBytes = body.slice(at, at + length);
+  lastMethod = textDecoder.decode(lastMethodBytes);
+  return lastMethod;
+}
+
+/** Reads the posts of a `posts` frame. */
+function readPosts(body: Uint8Array): Post[] {
+  const posts: Post[] = [];
+  for (let at = 0; at < body.length; ) {
+    const id = readU32(body, at);
+    const methodLength = body[at + 4]!;
+    const method = methodAt(body, at + 5, methodLength);
+    at += 5 + methodLength;
+    const length = readU32(body, at);
+    posts.push({ id, method, bytes: body.subarray(at + 4, at + 4 + length) });
+    at += 4 + length;
+  }
+  return posts;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
 onPeerConnection((channel, hello) => {
   const peer: Peer = { ...hello, id: nextPeerId++ };
   const used = new Set<number>();
+  // Posted calls settled since the last acknowledgement (sent once per batch of frames).
+  let acked = 0;
+  let ackedBytes = 0;
+  const settled = (post: Post): void => {
+    if (acked === 0) queueMicrotask(() => {
+      channel.send("ack", [acked, ackedBytes]);
+      acked = 0;
+      ackedBytes = 0;
+    });
+    acked++;
+    ackedBytes += post.bytes.length;
+  };
+  const failed = (post: Post, error: unknown): void => {
+    channel.send("postError", { id: post.id, method: post.method, error } satisfies PostErrorMessage);
+    settled(post);
+  };
+  channel.onRaw("posts", (body) => {
+    const posts = readPosts(body);
+    // Started in order with calls (each starts in a microtask of its own, in arrival order).
+    void Promise.resolve().then(() => {
+      for (const post of posts) {
+        const obj = objects.get(post.id);
+        if (obj === undefined) {
+          failed(post, new OwnerGoneError(`object ${post.id} is no longer served by ${self.name}`));
+          continue;
+        }
+        used.add(post.id);
+        let outcome: unknown;
+        try {
+          outcome = obj.call(post.method, [post.bytes], peer);
+        } catch (error) {
+          failed(post, error);
+          continue;
+        }
+        if (isPromiseLike(outcome)) outcome.then(() => settled(post), (error: unknown) => failed(post, error));
+        else settled(post);
+      }
+    });
+  });
   channel.on("call", (data) => {
     const m = data as CallMessage;
     const obj = objects.get(m.id);
@@ -126,6 +240,15 @@ export function localObject(address: RemoteAddress): ServedObject | undefined {
   return address.path === localServerPath() ? objects.get(address.id) : undefined;
 }
 
+/** Posts are sent in one frame once this many bytes are waiting, or on the next turn of the event loop. */
+const POST_FLUSH_BYTES = 64 * 1024;
+/** A poster waits once this many of its posts, or this many bytes, are not yet acknowledged. */
+const POST_WINDOW = 4096;
+const POST_WINDOW_BYTES = 8 * 1024 * 1024;
+
+/** Errors of posted calls that no later call has reported yet. */
+const unclaimed = new Set<Error>();
+
 /** One connection to an owner, shared by every call to that owner's objects. */
 class Connection {
   readonly #path: string;
@@ -135,16 +258,34 @@ class Connection {
   #delivering = 0;
   #nextRid = 1;
   #gone: Error | undefined;
+  /** Whether the socket is connected (posts are held until it is). */
+  #connected = false;
+  /** Posts not yet sent. */
+  #posts: Array<{ id: number; method: Uint8Array; bytes: Uint8Array }> = [];
+  #postBytes = 0;
+  #flushScheduled = false;
+  /** Posts sent and not yet acknowledged. */
+  #unacked = 0;
+  #unackedBytes = 0;
+  /** Posters waiting for the window to open. */
+  #windowWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  /** The first failed post per object, until a call on that object reports it. */
+  readonly #postErrors = new Map<number, Error>();
 
   constructor(path: string) {
     this.#path = path;
     this.#channel.unref();
     this.#channel.on("reply", (data) => this.#reply(data as ReplyMessage));
+    this.#channel.on("ack", (data) => this.#ack(data as [number, number]));
+    this.#channel.on("postError", (data) => this.#postError(data as PostErrorMessage));
     this.#channel.onClose(() => this.#fail(new OwnerGoneError(`the process that owns this object has exited (socket ${path})`)));
     adapter.connect(path, 2_000).then(
       (stream) => {
         stream.write(helloFrame({ peer: { name: self.name, pid: adapter.pid, threadId: adapter.threadId } }));
         this.#channel.attach(stream);
+        this.#connected = true;
+        this.#flush();
+        this.#openWindow();
       },
       (error: unknown) =>
         this.#fail(new OwnerGoneError(`cannot reach the process that owns this object (socket ${path}): ${(error as Error).message}`)),
@@ -161,34 +302,132 @@ class Connection {
     else waiter.reject(m.error);
   }
 
+  #ack([count, bytes]: [number, number]): void {
+    this.#unacked -= count;
+    this.#unackedBytes -= bytes;
+    this.#delivering -= count;
+    if (this.#unacked <= POST_WINDOW / 2 && this.#unackedBytes <= POST_WINDOW_BYTES / 2) this.#openWindow();
+    this.#settleIdle();
+  }
+
+  #openWindow(): void {
+    for (const waiter of this.#windowWaiters.splice(0)) waiter.resolve();
+  }
+
+  #postError(m: PostErrorMessage): void {
+    const error = m.error instanceof Error ? m.error : new Error(String(m.error));
+    error.message = `an earlier ${m.method}() failed at the owner (it was sent without waiting for its answer): ${error.message}`;
+    if (!this.#postErrors.has(m.id)) {
+      this.#postErrors.set(m.id, error);
+      unclaimed.add(error);
+    }
+  }
+
+  /** The error of an earlier post on object `id`, now reported (once). */
+  #claimPostError(id: number): Error | undefined {
+    const error = this.#postErrors.get(id);
+    if (error === undefined) return undefined;
+    this.#postErrors.delete(id);
+    unclaimed.delete(error);
+    return error;
+  }
+
   #fail(error: Error): void {
     if (this.#gone !== undefined) return;
     this.#gone = error;
     connections.delete(this.#path);
     for (const waiter of this.#pending.values()) waiter.reject(error);
     this.#pending.clear();
+    for (const waiter of this.#windowWaiters.splice(0)) waiter.reject(error);
+    this.#posts = [];
+    this.#unacked = 0;
+    this.#unackedBytes = 0;
     this.#delivering = 0;
     this.#settleIdle();
   }
 
   #settleIdle(): void {
-    if (this.#pending.size === 0) this.#channel.unref();
+    if (this.#pending.size === 0 && this.#unacked === 0 && this.#posts.length === 0) this.#channel.unref();
     if (this.#delivering === 0) for (const cb of this.#idle.splice(0)) cb();
+  }
+
+  /** Keeps the program alive while something is in flight. */
+  #hold(): void {
+    if (this.#pending.size === 0 && this.#unacked === 0 && this.#posts.length === 0) this.#channel.ref();
   }
 
   call(id: number, method: string, args: unknown[], argsPath: string, deliver: boolean): Promise<unknown> {
     if (this.#gone !== undefined) return Promise.reject(this.#gone);
+    const earlier = this.#claimPostError(id);
+    if (earlier !== undefined) return Promise.reject(earlier);
     const rid = this.#nextRid++;
+    // Posts go first: the owner sees calls in the order they were made.
+    this.#flush();
     // Encoding happens here, synchronously: bad arguments throw before anything is sent.
     this.#channel.send("call", { rid, id, method, args }, argsPath);
     // A call in flight keeps the program alive until it is answered.
-    if (this.#pending.size === 0) this.#channel.ref();
+    this.#hold();
     if (deliver) this.#delivering++;
     return new Promise((resolve, reject) => this.#pending.set(rid, { resolve, reject, deliver }));
   }
 
-  /** Settles when no delivering call is in flight. */
+  post(id: number, method: string, bytes: Uint8Array): Promise<void> {
+    if (this.#gone !== undefined) return Promise.reject(this.#gone);
+    const earlier = this.#claimPostError(id);
+    if (earlier !== undefined) return Promise.reject(earlier);
+    const name = methodBytes(method);
+    this.#hold();
+    this.#posts.push({ id, method: name, bytes });
+    this.#postBytes += postSize(name, bytes);
+    this.#unacked++;
+    this.#unackedBytes += bytes.length;
+    this.#delivering++;
+    if (this.#postBytes >= POST_FLUSH_BYTES) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+    // Until the socket is connected, a post waits: what a program that exits at once (see
+    // `adapter.onExit` below) has not handed to its socket is lost.
+    if (this.#connected && this.#unacked <= POST_WINDOW && this.#unackedBytes <= POST_WINDOW_BYTES) return Promise.resolve();
+    this.#flush();
+    return new Promise((resolve, reject) => this.#windowWaiters.push({ resolve, reject }));
+  }
+
+  /** Sends the waiting posts in one frame. */
+  flush(): void {
+    this.#flush();
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const posts = this.#posts;
+    if (posts.length === 0) return;
+    this.#posts = [];
+    const size = this.#postBytes;
+    this.#postBytes = 0;
+    this.#channel.sendRaw("posts", size, (out, start) => {
+      let at = start;
+      for (const { id, method, bytes } of posts) {
+        writeU32(out, at, id);
+        out[at + 4] = method.length;
+        out.set(method, at + 5);
+        at += 5 + method.length;
+        writeU32(out, at, bytes.length);
+        out.set(bytes, at + 4);
+        at += 4 + bytes.length;
+      }
+    });
+  }
+
+  /** Whether a delivering call or a post is in flight (or not sent yet). */
+  get inFlight(): boolean {
+    return this.#delivering > 0;
+  }
+
+  /** Settles when no delivering call or post is in flight. */
   delivered(): Promise<void> {
+    this.#flush();
     if (this.#delivering === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
@@ -235,7 +474,39 @@ export function callRemote(address: RemoteAddress, method: string, args: unknown
   return connection(address.path).call(address.id, method, args, argsPath, options.deliver === true);
 }
 
-/** Waits until every delivering call this thread made has been answered (before a child exits). */
-export async function drainCalls(): Promise<void> {
-  await Promise.all([...connections.values()].map((conn) => conn.delivered()));
+/**
+ * Posts `method(bytes)` to the object at `address`, owned by another thread or process: the
+ * promise resolves once the call is queued (or, when too many posts are unacknowledged, once
+ * the owner has caught up), not when it is done. `bytes` must not change afterwards. A failure
+ * at the owner fails the next call or post on the same object; see the module's description.
+ */
+export function postRemote(address: RemoteAddress, method: string, bytes: Uint8Array): Promise<void> {
+  return connection(address.path).post(address.id, method, bytes);
 }
+
+/** Whether some delivering call or post of this thread has not been answered yet. */
+export function callsInFlight(): boolean {
+  for (const conn of connections.values()) if (conn.inFlight) return true;
+  return false;
+}
+
+/**
+ * Waits until every delivering call and every post this thread made has been answered (before a
+ * child exits).
+ *
+ * @returns the errors of posted calls that no later call reported: the caller prints them.
+ */
+export async function drainCalls(): Promise<Error[]> {
+  await Promise.all([...connections.values()].map((conn) => conn.delivered()));
+  const errors = [...unclaimed];
+  unclaimed.clear();
+  return errors;
+}
+
+// A program that exits at once (`process.exit()`) sends the posts it has not sent yet: on Node
+// the socket write is tried on the spot; on Deno and Bun, it may not complete. A program (not a
+// child) that ends with unreported failed posts prints them.
+adapter.onExit(() => {
+  for (const conn of connections.values()) conn.flush();
+  for (const error of unclaimed) adapter.writeStderr(`multiproc: ${error.stack ?? error.message}\n`);
+});

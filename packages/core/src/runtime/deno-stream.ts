@@ -21,6 +21,18 @@ export async function connectUnix(path: string): Promise<ByteStream> {
   return streamOf(conn);
 }
 
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.byteLength;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
 function streamOf(conn: Deno.UnixConn): ByteStream {
   const incoming = new IncomingChunks();
   const pending: Uint8Array[] = [];
@@ -41,9 +53,10 @@ function streamOf(conn: Deno.UnixConn): ByteStream {
     writing = true;
     try {
       while (pending.length > 0) {
-        let bytes = pending[0]!;
+        // What was queued meanwhile goes out in one write.
+        let bytes = pending.length === 1 ? pending[0]! : concat(pending);
+        pending.length = 0;
         while (bytes.byteLength > 0) bytes = bytes.subarray(await conn.write(bytes));
-        pending.shift();
       }
       if (ending) await conn.closeWrite();
     } catch (error) {

@@ -8,7 +8,7 @@
  * @module
  */
 import { reduceSymbol, registerHandle, type ReducedHandle, type Target } from "../codec/index.ts";
-import { callRemote, localObject, selfPeer, serve, type Peer, type RemoteAddress } from "../remote/objects.ts";
+import { callRemote, localObject, postRemote, selfPeer, serve, type Peer, type RemoteAddress } from "../remote/objects.ts";
 import { holderOf, localHolder } from "./holder.ts";
 
 /** Passed as the first constructor argument when a primitive is revived from a handle. */
@@ -104,6 +104,16 @@ export abstract class SharedPrimitive {
       }
     }
     return callRemote(this.#address!, method, args, { deliver, path: `${this.constructor.name}.${method}` });
+  }
+
+  /**
+   * Runs `method(bytes)` for the calling thread without waiting for its outcome when the state
+   * lives in another process (see `postRemote`): for calls that hand something over and cannot
+   * wait (a put on an unbounded queue). Here, it is {@link invoke}.
+   */
+  protected post(method: string, bytes: Uint8Array): Promise<unknown> {
+    if (this.#cells !== undefined) return this.invoke(method, [bytes], true);
+    return postRemote(this.#address!, method, bytes);
   }
 
   /** The address other processes use; the primitive is served on first need. */
