@@ -293,22 +293,19 @@ export class QueueBuffer {
   }
 
   /**
-   * Spins for up to `ms` until an item is there (then takes it) or the queue closes, without
-   * counting itself among the waiters: a producer that puts meanwhile notifies nobody. Waking a
-   * thread parked on a futex costs 100–250 µs on a busy machine; an answer that comes within
-   * microseconds (a pool's worker, a consumer keeping up) is taken this way instead.
+   * Spins for up to `ms` until an item is there or the queue closes, without counting itself
+   * among the waiters: a producer that puts meanwhile notifies nobody. Waking a thread parked on
+   * a futex costs 100–250 µs on a busy machine; an answer that comes within microseconds (a
+   * pool's worker, a consumer keeping up) is taken this way instead.
    *
-   * @returns the item, `"closed"`, or `undefined` when none came in time.
+   * @returns whether an item came or the queue closed (the caller then tries again).
    */
-  spinGet(ms: number): Uint8Array | "closed" | undefined {
+  spinForItem(ms: number): boolean {
     const c = this.cells;
     const end = performance.now() + ms;
     for (let i = 1; ; i++) {
-      if (Atomics.load(c, COUNT) !== 0 || Atomics.load(c, CLOSED) === 1) {
-        const r = this.tryGet();
-        if (r instanceof Uint8Array || r === "closed") return r;
-      }
-      if ((i & 63) === 0 && performance.now() >= end) return undefined;
+      if (Atomics.load(c, COUNT) !== 0 || Atomics.load(c, CLOSED) === 1) return true;
+      if ((i & 63) === 0 && performance.now() >= end) return false;
     }
   }
 

@@ -7,11 +7,12 @@
  * socket. Unlike CPython, a child may exit right after `put()` — even without awaiting it — and
  * nothing it put is lost: a child does not exit before its puts have reached the queue.
  *
- * Another OS process moves items in bulk, as CPython's feeder thread and pipe do: its `put`s on
- * an unbounded `Queue` or `SimpleQueue` are posted (they resolve once queued and travel many to
- * a frame), and a consumer that keeps up receives items ahead, up to {@link MAX_AHEAD} at a time.
- * Items received ahead and not taken go back to the front of the queue after
- * {@link AHEAD_IDLE_MS} ms without a `get`, and when the consumer exits.
+ * Items move in bulk, as CPython's feeder thread and pipe move them: another OS process's `put`s
+ * on an unbounded `Queue` or `SimpleQueue` are posted (they resolve once queued and travel many
+ * to a frame), and a consumer that keeps up — in another OS process, or in a thread while other
+ * threads put — receives items ahead, up to {@link MAX_AHEAD} at a time. Items received ahead and
+ * not taken go back to the front of the queue after {@link AHEAD_IDLE_MS} ms without a `get`,
+ * and when the consumer exits.
  *
  * @module
  */
@@ -63,11 +64,11 @@ interface QueueExtra {
   readonly oneAtATime?: true;
 }
 
-/** Queues whose gets from other processes never receive items ahead. */
+/** Queues whose gets never receive items ahead. */
 const oneAtATime = new WeakSet<object>();
 
 /**
- * Makes gets of `queue` from other OS processes take one item at a time, never ahead: for a
+ * Makes gets of `queue` take one item at a time, never ahead: for a
  * queue whose owner must know which items its one consumer has taken (a pool worker's jobs,
  * which the pool gives to another worker when this one dies). Call it before the queue is sent.
  *
@@ -79,16 +80,17 @@ export function takeOneAtATime<Q extends object>(queue: Q): Q {
 }
 
 /**
- * The most items a consumer in another OS process receives ahead of its `get`s. It asks for
+ * The most items a consumer receives ahead of its `get`s (in another OS process, or in a thread
+ * while other threads may put; a queue used by one thread alone is not batched). It asks for
  * more (doubling from 1) only while it keeps up: when it comes back for more within
  * {@link KEEP_UP_MS} of the last batch, and that batch was full. A slow consumer — a worker
  * doing real work per item — takes one item at a time and leaves the rest to others.
  */
-export const MAX_AHEAD = 64;
+const MAX_AHEAD = 64;
 /** See {@link MAX_AHEAD}. */
-export const KEEP_UP_MS = 1;
+const KEEP_UP_MS = 1;
 /** Items received ahead and not taken within this many ms go back to the queue. */
-export const AHEAD_IDLE_MS = 5;
+const AHEAD_IDLE_MS = 5;
 
 /** Gives back, at exit, what the queues of this thread received ahead. */
 const aheadHolders = new Set<() => Promise<void>>();
@@ -113,7 +115,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   #threadShared = false;
   /** Whether the queue is unbounded (known here too when its memory is elsewhere). */
   readonly #unbounded: boolean;
-  /** Items a get from another process received ahead, oldest first (see {@link MAX_AHEAD}). */
+  /** Items a get received ahead, oldest first (see {@link MAX_AHEAD}). */
   #ahead: Uint8Array[] = [];
   #aheadHead = 0;
   /** How many items the next remote get asks for. */
@@ -124,8 +126,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   /** Items taken from `#ahead` so far (the give-back timer looks for progress). */
   #takes = 0;
   #returnTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Remote gets of this handle under way. */
-  #remoteGets = 0;
+  /** Batched gets of this handle under way. */
+  #batchedGets = 0;
   /** A fetch of the next batch while this one is being taken, if one is under way. */
   #prefetch: Promise<void> | undefined;
   readonly #giveBack = (): Promise<void> => this.#returnAhead();
@@ -157,11 +159,10 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   }
 
   protected override extraState(target: Target): QueueExtra {
-    if (target !== "thread" || this.#buffer === undefined) {
-      return oneAtATime.has(this) ? { unbounded: this.#unbounded, oneAtATime: true } : { unbounded: this.#unbounded };
-    }
+    const flags: QueueExtra = oneAtATime.has(this) ? { unbounded: this.#unbounded, oneAtATime: true } : { unbounded: this.#unbounded };
+    if (target !== "thread" || this.#buffer === undefined) return flags;
     this.#threadShared = true;
-    return { data: this.#buffer.data };
+    return { ...flags, data: this.#buffer.data };
   }
 
   /**
@@ -210,7 +211,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!this.isLocal) return this.#getRemote(options);
+    // Batches for a consumer in another process, or in a thread while other threads may put.
+    if (!this.isLocal || (this.#threadShared && !oneAtATime.has(this))) return this.#getBatched(options);
     return this.invoke("get", [options]).then((bytes) => decodeFromBytes(bytes as Uint8Array) as T);
   }
 
@@ -223,8 +225,11 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       this.#aheadHead = 0;
       this.#stopReturning();
     }
-    // Half way through a full batch: fetch the next one now, so that it is here when needed.
-    if (this.#want > 1 && left <= this.#want >> 1 && this.#batchFull && this.#prefetch === undefined && this.#remoteGets === 0) this.#fetchAhead();
+    // Half way through a full batch from another process: fetch the next one now, so that it is
+    // here when needed.
+    if (this.#want > 1 && left <= this.#want >> 1 && this.#batchFull && this.#prefetch === undefined && this.#batchedGets === 0 && !this.isLocal) {
+      this.#fetchAhead();
+    }
     return decodeFromBytes(bytes) as T;
   }
 
@@ -233,24 +238,24 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     return this.#ahead.length - this.#aheadHead;
   }
 
-  /** A get from another OS process: one item, and more ahead while this consumer keeps up. */
-  #getRemote(options: QueueWaitOptions): Promise<T> {
+  /** A get of one item, and more ahead while this consumer keeps up. */
+  #getBatched(options: QueueWaitOptions): Promise<T> {
     if (this.#prefetch !== undefined) {
       // The next batch is on its way: it holds older items than a get sent now would find.
       const until = untilOf(options);
       return this.#prefetch.then(() => this.get(options.block === false ? options : { timeout: remaining(until) }));
     }
     // Concurrent gets of one handle take one item each (what they take is not ordered anyway).
-    const want = this.#remoteGets === 0 && !oneAtATime.has(this) ? this.#nextWant() : 1;
-    this.#remoteGets++;
+    const want = this.#batchedGets === 0 && !oneAtATime.has(this) ? this.#nextWant() : 1;
+    this.#batchedGets++;
     return this.invoke("getMany", [options, want]).then(
       (records) => {
-        this.#remoteGets--;
+        this.#batchedGets--;
         this.#received(records as Uint8Array, want);
         return this.#takeAhead();
       },
       (error: unknown) => {
-        this.#remoteGets--;
+        this.#batchedGets--;
         throw error;
       },
     );
@@ -386,24 +391,22 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
         return this.#put(buffer, args[0] as Uint8Array, (args[1] ?? {}) as QueueWaitOptions, peer);
       }
       case "get": {
+        const options = (args[0] ?? {}) as QueueWaitOptions;
         let item = buffer.tryGet();
-        // A thread's own get spins briefly before it parks, when another thread may be about to
-        // put (a remote peer's get must not block the owner's thread, which serves others).
-        const spin = adapter.spinBeforeParkMs;
-        if (item === "empty" && spin > 0 && this.#threadShared && isSelfPeer(peer) && untilOf((args[0] ?? {}) as QueueWaitOptions) > performance.now()) {
-          item = buffer.spinGet(spin) ?? "empty";
-        }
+        if (item === "empty" && this.#spins(buffer, options, peer)) item = buffer.tryGet();
         if (item instanceof Uint8Array) return item;
         if (item === "closed") throw new QueueClosedError("the queue is closed and has no item left");
-        return this.#get(buffer, (args[0] ?? {}) as QueueWaitOptions, peer);
+        return this.#get(buffer, options, peer);
       }
       case "getMany": {
-        // A get for another process: the oldest items, up to `want`, as records.
+        // The oldest items, up to `want`, as records (see QueueBuffer.tryTake).
+        const options = (args[0] ?? {}) as QueueWaitOptions;
         const want = args[1] as number;
-        const records = buffer.tryTake(want);
+        let records = buffer.tryTake(want);
+        if (records === "empty" && this.#spins(buffer, options, peer)) records = buffer.tryTake(want);
         if (records instanceof Uint8Array) return records;
         if (records === "closed") throw new QueueClosedError("the queue is closed and has no item left");
-        return this.#getMany(buffer, (args[0] ?? {}) as QueueWaitOptions, want, peer);
+        return this.#getMany(buffer, options, want, peer);
       }
       case "unget":
         return this.#unget(buffer, args[0] as Uint8Array[]);
@@ -423,6 +426,18 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       default:
         throw new TypeError(`${this.constructor.name} has no method ${method}`);
     }
+  }
+
+  /**
+   * Spins briefly for an item before a get of this thread parks, when another thread may be about
+   * to put (a remote peer's get must not block the owner's thread, which serves others).
+   *
+   * @returns whether an item came (or the queue closed) while spinning.
+   */
+  #spins(buffer: QueueBuffer, options: QueueWaitOptions, peer: Peer): boolean {
+    const spin = adapter.spinBeforeParkMs;
+    if (spin <= 0 || !this.#threadShared || !isSelfPeer(peer) || untilOf(options) <= performance.now()) return false;
+    return buffer.spinForItem(spin);
   }
 
   /**
@@ -543,12 +558,12 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
  * at the rare moment the queue compacts its buffer can still lose or garble the items queued then;
  * end children with a sentinel or `close()` rather than a kill when every item matters.
  *
- * A consumer in another OS process that takes items as fast as they come receives them in
- * batches (up to {@link MAX_AHEAD}; one at a time while it spends more than a millisecond per
- * item). Items it received and has not taken go back to the front of the queue when it exits,
- * or after {@link AHEAD_IDLE_MS} ms without a `get`: in between, another consumer may see
- * later items first, and a consumer that is killed takes them with it (in CPython, the item
- * being read).
+ * A consumer that takes items as fast as they come (in another OS process, or in a thread while
+ * other threads put) receives them in batches of up to 64 (one at a time while it spends more
+ * than a millisecond per item). Items it received and has not taken go back to the front of the
+ * queue when it exits, or after 5 ms without a `get`: in between, another consumer may see later
+ * items first, and a consumer that is killed takes them with it (in CPython, the item being
+ * read).
  *
  * @typeParam T - the items' type.
  *

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
 import { QueueBuffer } from "../src/queue-buffer.ts";
-import { putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
+import { consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
 import { consume, echo, joinWorker, produce, produceAndLeave, putForever, putThenHang } from "./fixtures/tasks.ts";
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -186,6 +186,30 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     await p.join();
     expect(p.exitCode).toBe(0);
   });
+
+  it("stress: 4 consumers taking in bursts and pausing while the parent puts 20,000 items: every item is taken exactly once or left in the queue", async () => {
+    const q = new Queue<number>();
+    const out = new Queue<number[]>();
+    // Bursts of varied sizes (1 to 700), with pauses of 0 to 12 ms: batches given back on time,
+    // late, or while a fetch of the next batch is under way.
+    const plans = [
+      { bursts: [700, 1, 300, 64, 500, 35], pause: 7 },
+      { bursts: [1, 2, 3, 500, 200, 900], pause: 0 },
+      { bursts: [129, 129, 129, 129, 129, 955], pause: 12 },
+      { bursts: [1000, 600, 10, 5, 985], pause: 3 },
+    ];
+    const consumers = plans.map(({ bursts, pause }) => new Process({ target: consumeInBursts, args: [q, bursts, pause, out], context }));
+    consumers.forEach((c) => c.start());
+    for (let i = 0; i < 20_000; i++) await q.put(i);
+    const taken: number[] = [];
+    for (let k = 0; k < consumers.length; k++) taken.push(...(await out.get()));
+    for (const c of consumers) await c.join();
+    expect(taken).toHaveLength(plans.reduce((n, p) => n + p.bursts.reduce((a, b) => a + b, 0), 0));
+    const left: number[] = [];
+    while (left.length + taken.length < 20_000) left.push(await q.getNowait());
+    await expect(q.getNowait()).rejects.toBeInstanceOf(Empty);
+    expect([...taken, ...left].sort((a, b) => a - b)).toEqual(range(0, 20_000));
+  }, 60_000);
 
   it("a put on a queue closed elsewhere fails: at once in the thread context; in the process context it is posted, and the next call on the queue fails", async () => {
     const q = new Queue<number>();
