@@ -10,10 +10,12 @@ import type { RuntimeAdapter } from "./adapter.ts";
 import { connectUnix } from "./bun-stream.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
-/** The adapter for Bun. */
-export const adapter: RuntimeAdapter = createNodeCompatAdapter({
-  name: "bun",
-  connectUnix,
-  spinBeforeParkMs: 0,
-  scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
-});
+/** Makes the adapter for Bun (called only on Bun: see `index.ts`). */
+export function bunAdapter(): RuntimeAdapter {
+  return createNodeCompatAdapter({
+    name: "bun",
+    connectUnix,
+    spinBeforeParkMs: 0,
+    scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
+  });
+}

@@ -29,13 +29,15 @@ function permissionFlags(): string[] {
   return flags;
 }
 
-/** The adapter for Deno. */
-export const adapter: RuntimeAdapter = createNodeCompatAdapter({
-  name: "deno",
-  connectUnix,
-  spinBeforeParkMs: 0.1,
-  scriptCommand: (file) => ({
-    command: Deno.execPath(),
-    args: ["run", ...permissionFlags(), "--no-lock", "--quiet", file],
-  }),
-});
+/** Makes the adapter for Deno (called only on Deno: see `index.ts`). */
+export function denoAdapter(): RuntimeAdapter {
+  return createNodeCompatAdapter({
+    name: "deno",
+    connectUnix,
+    spinBeforeParkMs: 0.1,
+    scriptCommand: (file) => ({
+      command: Deno.execPath(),
+      args: ["run", ...permissionFlags(), "--no-lock", "--quiet", file],
+    }),
+  });
+}

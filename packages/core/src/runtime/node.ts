@@ -1,37 +1,45 @@
 /**
  * The Node.js adapter. Node 24 runs `.ts` files directly (type stripping), so a child is the
- * same `node` binary given the entry file. The module turns Node's compile cache on (see below).
+ * same `node` binary given the entry file. Making the adapter turns Node's compile cache on (see
+ * below). Nothing runs at import time: `index.ts` imports every adapter and makes only its own
+ * runtime's.
  *
  * @internal
  * @module
  */
-import { enableCompileCache } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RuntimeAdapter } from "./adapter.ts";
 import { siblingModule } from "../sibling.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
-// Every child and worker loads multiproc's TypeScript sources again; Node strips their types each
-// time unless its compile cache is on. Measured here: a process-context start+join goes from
-// ~230 ms to ~90 ms, a thread-context one from ~110 ms to ~65 ms. Turned on for this process (if
-// nobody chose otherwise) and, through the environment, for its children and workers.
-let cacheDir: string | undefined = process.env.NODE_COMPILE_CACHE;
-if (cacheDir === undefined && process.env.NODE_DISABLE_COMPILE_CACHE === undefined && typeof enableCompileCache === "function") {
-  cacheDir = join(tmpdir(), "multiproc-node-compile-cache");
-  try {
-    enableCompileCache(cacheDir);
-    process.env.NODE_COMPILE_CACHE = cacheDir;
-  } catch {
-    // A cache is an optimisation: without one, everything still works.
-    cacheDir = undefined;
+/**
+ * Makes the adapter for Node.js.
+ *
+ * Every child and worker loads multiproc's TypeScript sources again; Node strips their types each
+ * time unless its compile cache is on. Measured here: a process-context start+join goes from
+ * ~230 ms to ~90 ms, a thread-context one from ~110 ms to ~65 ms. Turned on for this process (if
+ * nobody chose otherwise) and, through the environment, for its children and workers.
+ */
+export function nodeAdapter(): RuntimeAdapter {
+  // Looked up here, not imported: this module is also imported on Deno, whose `node:module` has
+  // no `enableCompileCache` export (a static import of it fails to link there).
+  const { enableCompileCache } = process.getBuiltinModule("node:module");
+  let cacheDir: string | undefined = process.env.NODE_COMPILE_CACHE;
+  if (cacheDir === undefined && process.env.NODE_DISABLE_COMPILE_CACHE === undefined && typeof enableCompileCache === "function") {
+    cacheDir = join(tmpdir(), "multiproc-node-compile-cache");
+    try {
+      enableCompileCache(cacheDir);
+      process.env.NODE_COMPILE_CACHE = cacheDir;
+    } catch {
+      // A cache is an optimisation: without one, everything still works.
+      cacheDir = undefined;
+    }
   }
+  return createNodeCompatAdapter({
+    name: "node",
+    spinBeforeParkMs: 0.1,
+    scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
+    threadBoot: { url: siblingModule(import.meta.url, "node-boot"), data: cacheDir === undefined ? {} : { multiprocCache: cacheDir } },
+  });
 }
-
-/** The adapter for Node.js. */
-export const adapter: RuntimeAdapter = createNodeCompatAdapter({
-  name: "node",
-  spinBeforeParkMs: 0.1,
-  scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
-  threadBoot: { url: siblingModule(import.meta.url, "node-boot"), data: cacheDir === undefined ? {} : { multiprocCache: cacheDir } },
-});
