@@ -150,8 +150,10 @@ export class QueueBuffer {
 
   /**
    * Puts items taken earlier back at the front, in the order given, closed or full or not (they
-   * were in the queue already): what a consumer in another process had received ahead and did
-   * not take. Only the owner's thread calls it.
+   * were in the queue already): what a consumer had received ahead and did not take. When there
+   * is no room in front, the unread records move up first (two stores, like `#makeRoom`'s
+   * compaction): a worker thread terminated at that moment can garble the queue, as one
+   * terminated while compacting can.
    */
   tryUnget(items: readonly Uint8Array[]): "ok" | "busy" {
     const c = this.cells;
