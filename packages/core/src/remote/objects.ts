@@ -478,7 +478,8 @@ export function callRemote(address: RemoteAddress, method: string, args: unknown
  * Posts `method(bytes)` to the object at `address`, owned by another thread or process: the
  * promise resolves once the call is queued (or, when too many posts are unacknowledged, once
  * the owner has caught up), not when it is done. `bytes` must not change afterwards. A failure
- * at the owner fails the next call or post on the same object; see the module's description.
+ * at the owner fails the first call or post on the same object made after the refusal has
+ * arrived; see the module's description.
  */
 export function postRemote(address: RemoteAddress, method: string, bytes: Uint8Array): Promise<void> {
   return connection(address.path).post(address.id, method, bytes);
