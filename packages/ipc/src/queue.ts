@@ -113,6 +113,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * or this is a worker thread's copy): only then can spinning before parking see an item come.
    */
   #threadShared = false;
+  /** Whether `close()` was called through this handle (a posted put then fails at once). */
+  #closedHere = false;
   /** Whether the queue is unbounded (known here too when its memory is elsewhere). */
   readonly #unbounded: boolean;
   /** Items a get received ahead, oldest first (see {@link MAX_AHEAD}). */
@@ -171,8 +173,9 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    *
    * From another OS process, a put on an unbounded `Queue` or `SimpleQueue` is posted, as in
    * CPython (whose `put` hands the item to a feeder thread): it resolves once the item is on its
-   * way, and items travel many to a message. If the queue turns out to be closed when the item
-   * arrives, the first call on this queue made after that news has come back fails with the
+   * way, and items travel many to a message. After `close()` in this process, it fails at once;
+   * if the queue turns out to be closed elsewhere when the item arrives, the first call on this
+   * queue made after that news has come back fails with the
    * {@link QueueClosedError}, and if there is none, the process prints it at exit and, if it
    * is a child, exits with code 1. A `JoinableQueue`'s and a bounded queue's puts are answered
    * one by one.
@@ -193,7 +196,11 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       return Promise.reject(error);
     }
     // A put that can never wait (no maxsize; a JoinableQueue counts its items at once instead).
-    if (!this.isLocal && this.#unbounded && !this.joinable) return this.post("put", bytes) as Promise<void>;
+    // After a close() through this handle, it fails at once, as the owner would fail it.
+    if (!this.isLocal && this.#unbounded && !this.joinable) {
+      if (this.#closedHere) return Promise.reject(new QueueClosedError("cannot put on a closed queue"));
+      return this.post("put", bytes) as Promise<void>;
+    }
     return this.invoke("put", [bytes, options], true) as Promise<void>;
   }
 
@@ -361,6 +368,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * take what is left, then fail with it (and `for await` loops end).
    */
   close(): Promise<void> {
+    this.#closedHere = true;
     return this.invoke("close", [], true) as Promise<void>;
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
 import { QueueBuffer } from "../src/queue-buffer.ts";
-import { consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
+import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
 import { consume, echo, joinWorker, produce, produceAndLeave, putForever, putThenHang } from "./fixtures/tasks.ts";
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -257,6 +257,16 @@ describe.each(contexts)("Queue across the %s context", (context) => {
       expect(got).toEqual(range(0, 50));
     },
   );
+
+  it("a put after close() in the same child fails at once", async () => {
+    const q = new Queue<number>();
+    const results = new Queue<string>();
+    const p = new Process({ target: closeThenPut, args: [q, results], context });
+    p.start();
+    expect(await results.get()).toBe("QueueClosedError: cannot put on a closed queue");
+    await p.join();
+    expect(p.exitCode).toBe(0);
+  });
 
   it("a posted put that failed and was never reported makes the child exit with code 1", async () => {
     const q = new Queue<number>();
