@@ -193,14 +193,17 @@ export class QueueBuffer {
    * Makes the counters agree with the records again after a thread died inside the critical
    * section (the mutex is still taken, for the dead thread). A put publishes its record with one
    * store (WRITE) and a get consumes one with one store (READ, or WRITE then READ when it takes
-   * the last): the count is what lies between them. A death while the buffer was being compacted
-   * (`#makeRoom`) can still lose or garble the items then in the queue, as in Python.
+   * the last): the count is what lies between them. A compaction stores WRITE (the records' new
+   * end, at most the old READ) before READ (0): READ ≥ WRITE with records queued means it was
+   * cut between the two, and the records start at 0. A death while a buffer at its largest size
+   * was compacted, or while `tryUnget` moved records up, can still garble the items then in the
+   * queue, as in Python.
    */
   #repair(): void {
     const c = this.cells;
     let read = Atomics.load(c, READ);
     const write = Atomics.load(c, WRITE);
-    if (read > write) {
+    if (read > write || (read === write && read > 0)) {
       read = 0;
       Atomics.store(c, READ, 0);
     }
@@ -214,11 +217,17 @@ export class QueueBuffer {
     const c = this.cells;
     const read = Atomics.load(c, READ);
     let write = Atomics.load(c, WRITE);
-    if (read > 0) {
+    const used = write - read;
+    // Compacts only when the records fit in front of where they are (else the buffer grows): the
+    // originals stay whole while they are copied (a copy is never cut by a thread's termination,
+    // which V8 delivers between statements), and WRITE is stored before READ, so that every
+    // state on the way is one that #repair reads right. Only a buffer at its largest size
+    // compacts over its own records.
+    if (read > 0 && (read >= used || write + need > MAX_BYTES)) {
       this.#bytes.copyWithin(0, read, write);
-      write -= read;
+      Atomics.store(c, WRITE, used);
       Atomics.store(c, READ, 0);
-      Atomics.store(c, WRITE, write);
+      write = used;
     }
     if (write + need > this.data.byteLength) this.#grow(write + need);
     return write;

@@ -563,8 +563,10 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
  *
  * A child killed while it uses the queue never leaves it stuck: an item it was putting is either
  * in the queue whole or not at all, and one it was getting is gone with it. As in Python, a kill
- * at the rare moment the queue compacts its buffer can still lose or garble the items queued then;
- * end children with a sentinel or `close()` rather than a kill when every item matters.
+ * at a rare moment (a worker thread terminated while it moves the queue's records, which happens
+ * only in a queue of 256 MiB or when a consumer gives items back) can still lose or garble the
+ * items queued then; end children with a sentinel or `close()` rather than a kill when every item
+ * matters.
  *
  * A consumer that takes items as fast as they come (in another OS process, or in a thread while
  * other threads put) receives them in batches of up to 64 (one at a time while it spends more

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
-import { QueueBuffer } from "../src/queue-buffer.ts";
+import { MUTEX, QueueBuffer, READ, WRITE } from "../src/queue-buffer.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
 import { consume, echo, joinWorker, produce, produceAndLeave, putForever, putThenHang } from "./fixtures/tasks.ts";
 
@@ -136,6 +136,23 @@ describe("QueueBuffer: what gets from other processes use", () => {
     // A closed queue takes back what was taken from it, to be drained.
     expect(buffer.tryUnget([new Uint8Array([42])])).toBe("ok");
     expect(buffer.tryGet()).toEqual(new Uint8Array([42]));
+  });
+
+  it("a thread terminated between a compaction's two stores leaves records that the repair reads right", () => {
+    for (const taken of [4, 5]) {
+      const buffer = new QueueBuffer();
+      for (let i = 0; i < 8; i++) buffer.tryPut(new Uint8Array([i, i, i]), false); // 7 bytes a record
+      expect(recordsOf(buffer.tryTake(taken) as Uint8Array)).toEqual(range(0, taken));
+      // What #makeRoom does, cut after its first store (4 taken: READ = WRITE; 5: READ > WRITE).
+      const read = Atomics.load(buffer.cells, READ);
+      const used = Atomics.load(buffer.cells, WRITE) - read;
+      new Uint8Array(buffer.data).copyWithin(0, read, read + used);
+      Atomics.store(buffer.cells, WRITE, used);
+      Atomics.store(buffer.cells, MUTEX, 424242); // held by a thread that is now gone
+      buffer.threadGone(424242);
+      expect(buffer.count).toBe(8 - taken);
+      expect(recordsOf(buffer.tryTake(100) as Uint8Array)).toEqual(range(taken, 8));
+    }
   });
 
   it("tryUnget makes room in front when there is none, growing the buffer if needed", () => {
