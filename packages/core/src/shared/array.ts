@@ -17,6 +17,7 @@ import {
   specOf,
   storeCell,
   write,
+  writeSync,
   type Cells,
   type ElementOf,
   type InputOf,
@@ -270,7 +271,7 @@ export class RawArray<T extends Typecode = Typecode> extends SharedPrimitive {
    */
   setAt(index: number, value: InputOf<T>): void {
     const cells = this.#local("setAt");
-    write(this.#spec, cells, elementIndex(index, this.length), value);
+    writeSync(this.#spec, cells, elementIndex(index, this.length), value);
   }
 
   /**

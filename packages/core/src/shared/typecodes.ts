@@ -179,6 +179,12 @@ export interface TypeSpec {
   readonly bytes: number;
   /** The integer view `Atomics` reads and writes. */
   cells(sab: SharedArrayBuffer, length: number): Cells;
+  /**
+   * Whether a plain (non-atomic) write of a cell is still whole: true for the integer cells of up
+   * to 32 bits (the ECMAScript memory model makes their aligned accesses tear-free), false for the
+   * 64-bit cells (`l L q Q d`).
+   */
+  readonly tearFree: boolean;
   /** The natural typed array (the thread-only `view`). */
   view(sab: SharedArrayBuffer, length: number): ArrayBufferView;
   /** Checks a JavaScript value and turns it into what is stored in a cell (before C wrap-around). */
@@ -216,6 +222,7 @@ function spec(
     cType,
     bytes,
     cells: (sab, length) => new cellClass(sab, 0, length) as Cells,
+    tearFree: typeof one[0] === "number",
     view: (sab, length) => new viewClass(sab, 0, length),
     toCell,
     fromCell,
@@ -399,6 +406,20 @@ export function storeCell(cells: Cells, index: number, cell: number | bigint): v
  */
 export function write(spec: TypeSpec, cells: Cells, index: number, value: unknown): void {
   storeCell(cells, index, spec.toCell(value));
+}
+
+/**
+ * The synchronous accessors' write (`value.value = x`, `array.setAt(i, x)`): as {@link write},
+ * but cells of up to 32 bits take a plain store, as C's does — still whole, and a lock's release
+ * orders it for the next holder. A sequentially consistent store cost a third of a lock-protected
+ * `v.value += 1`. 64-bit cells, whose plain writes may tear, take `Atomics.store`.
+ *
+ * @throws TypeError if `value` does not fit the typecode's kind.
+ */
+export function writeSync(spec: TypeSpec, cells: Cells, index: number, value: unknown): void {
+  const cell = spec.toCell(value);
+  if (spec.tearFree) (cells as Int32Array)[index] = cell as number;
+  else storeCell(cells, index, cell);
 }
 
 /**

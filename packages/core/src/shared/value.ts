@@ -8,7 +8,7 @@
 import type { Lock, RLock } from "../sync/lock.ts";
 import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "../sync/primitive.ts";
 import { lockFromOption, requireLock, serially, type SynchronizedOptions } from "./locking.ts";
-import { bufferBytes, load, specOf, store, write, type Cells, type ElementOf, type InputOf, type Typecode, type TypeSpec } from "./typecodes.ts";
+import { bufferBytes, load, specOf, store, writeSync, type Cells, type ElementOf, type InputOf, type Typecode, type TypeSpec } from "./typecodes.ts";
 
 /** What a value's handle carries besides its memory. */
 interface ValueExtra {
@@ -120,9 +120,13 @@ export class RawValue<T extends Typecode = Typecode> extends SharedPrimitive {
     return load(this.#spec, this.#local("value"), 0) as ElementOf<T>;
   }
 
-  /** Writes the value synchronously (thread context only); integers wrap around as in C. */
+  /**
+   * Writes the value synchronously (thread context only); integers wrap around as in C. Like a C
+   * store, it is whole but not a fence: other threads see it in order once the writer releases a
+   * lock they then acquire (`with v.get_lock(): v.value += 1`); `set()` is sequentially consistent.
+   */
   set value(value: InputOf<T>) {
-    write(this.#spec, this.#local("value"), 0, value);
+    writeSync(this.#spec, this.#local("value"), 0, value);
   }
 
   /** Writes `value` and returns what the value now reads as (after wrap-around). */
