@@ -8,7 +8,7 @@
  * @internal
  * @module
  */
-import { allocate, deadline, localHolder, waitChange, wake } from "@multiproc/core/internal";
+import { allocate, copyMessageParts, deadline, localHolder, type MessageParts, waitChange, wake } from "@multiproc/core/internal";
 
 /**
  * Cell indexes in the control buffer. MUTEX holds the token of the thread in the critical section
@@ -52,6 +52,35 @@ export type Outcome = "ok" | "full" | "empty" | "closed" | "busy";
 
 /** Attempts at the mutex before a put or get says `busy`: the critical sections copy bytes only. */
 const SPINS = 1000;
+
+/**
+ * An item as a get takes it out of the buffer: its encoded bytes, or, for a large item, its
+ * parts (see {@link LARGE_ITEM}).
+ */
+export type TakenItem = Uint8Array | MessageParts;
+
+/**
+ * Items larger than this are taken out as their parts (`copyMessageParts`): each attachment is
+ * copied once, into the buffer the decoded value keeps, where copying the item out and decoding
+ * it would copy it twice (and allocate twice). Smaller items are copied out whole, into a slab.
+ */
+export const LARGE_ITEM = 64 * 1024;
+
+/**
+ * Takes the record at `bytes[from, from + length)` out: as its parts when it is large, else
+ * copied whole. Bytes that are not a well-formed message are copied whole, so that decoding
+ * them reports the error (the record is consumed either way).
+ */
+function takeOut(bytes: Uint8Array, from: number, length: number): TakenItem {
+  if (length > LARGE_ITEM) {
+    try {
+      return copyMessageParts(bytes.subarray(from, from + length));
+    } catch {
+      // Reported when decoded.
+    }
+  }
+  return copyOut(bytes, from, length);
+}
 
 /** A copy of `bytes[from, from + length)` in memory of its own (a region of a slab when small). */
 function copyOut(bytes: Uint8Array, from: number, length: number): Uint8Array {
@@ -243,15 +272,15 @@ export class QueueBuffer {
   }
 
   /** Takes the oldest item, or says why there is none. */
-  tryGet(): Uint8Array | "empty" | "closed" | "busy" {
+  tryGet(): TakenItem | "empty" | "closed" | "busy" {
     const c = this.cells;
-    let item: Uint8Array;
+    let item: TakenItem;
     if (!this.#lock()) return "busy";
     try {
       if (Atomics.load(c, COUNT) === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
       const read = Atomics.load(c, READ);
       const length = this.#view.getUint32(read);
-      item = copyOut(this.#bytes, read + 4, length);
+      item = takeOut(this.#bytes, read + 4, length);
       // One store consumes the record (see #repair): WRITE first when it was the last one.
       if (read + 4 + length >= Atomics.load(c, WRITE)) {
         Atomics.store(c, WRITE, 0);
@@ -270,11 +299,12 @@ export class QueueBuffer {
 
   /**
    * Takes up to `most` of the oldest items at once, as their records (each a 4-byte big-endian
-   * length, then the item) copied out together: what a get from another process receives.
+   * length, then the item) copied out together: what a batched get receives. A large item (see
+   * {@link LARGE_ITEM}) comes alone, as its parts; a batch stops before one.
    */
-  tryTake(most: number): Uint8Array | "empty" | "closed" | "busy" {
+  tryTake(most: number): Uint8Array | MessageParts | "empty" | "closed" | "busy" {
     const c = this.cells;
-    let records: Uint8Array;
+    let records: Uint8Array | MessageParts;
     if (!this.#lock()) return "busy";
     try {
       const count = Atomics.load(c, COUNT);
@@ -283,11 +313,18 @@ export class QueueBuffer {
       const write = Atomics.load(c, WRITE);
       let end = read;
       let taken = 0;
+      let parts: MessageParts | Uint8Array | undefined;
       while (taken < most && taken < count && end + 4 <= write) {
-        end += 4 + this.#view.getUint32(end);
+        const length = this.#view.getUint32(end);
+        if (length > LARGE_ITEM) {
+          if (taken > 0) break;
+          parts = takeOut(this.#bytes, end + 4, length);
+        }
+        end += 4 + length;
         taken++;
+        if (parts !== undefined) break;
       }
-      records = copyOut(this.#bytes, read, end - read);
+      records = parts instanceof Uint8Array || parts === undefined ? copyOut(this.#bytes, read, end - read) : parts;
       if (end >= write) {
         Atomics.store(c, WRITE, 0);
         Atomics.store(c, READ, 0);

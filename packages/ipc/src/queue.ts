@@ -21,8 +21,11 @@ import {
   adapter,
   currentProcessState,
   deadline,
+  decodeFromParts,
   encodeToPooledBytes,
+  encodeToScratchBytes,
   fromState,
+  isScratch,
   localObject,
   preloadInChildren,
   isSelfPeer,
@@ -32,11 +35,18 @@ import {
   waitChange,
   watchThreadExits,
   type HolderWatcher,
+  type MessageParts,
   type Peer,
   type PrimitiveState,
+  repackMessage,
 } from "@multiproc/core/internal";
 import { Empty, Full, QueueClosedError } from "./errors.ts";
-import { ALL_DONE, NOT_EMPTY, NOT_FULL, QueueBuffer, UNFINISHED, waitersOf } from "./queue-buffer.ts";
+import { ALL_DONE, NOT_EMPTY, NOT_FULL, QueueBuffer, type TakenItem, UNFINISHED, waitersOf } from "./queue-buffer.ts";
+
+/** Decodes an item as a get took it (see `TakenItem`). */
+function decodeTaken(item: TakenItem): unknown {
+  return item instanceof Uint8Array ? decodeFromBytes(item) : decodeFromParts(item);
+}
 
 /** How `put` and `get` wait: as in Python, `block` (default true) and `timeout` in milliseconds. */
 export interface QueueWaitOptions {
@@ -118,7 +128,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   /** Whether the queue is unbounded (known here too when its memory is elsewhere). */
   readonly #unbounded: boolean;
   /** Items a get received ahead, oldest first (see {@link MAX_AHEAD}). */
-  #ahead: Uint8Array[] = [];
+  #ahead: TakenItem[] = [];
   #aheadHead = 0;
   /** How many items the next remote get asks for. */
   #want = 1;
@@ -188,9 +198,9 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   put(item: T, options: QueueWaitOptions = {}): Promise<void> {
     let bytes: Uint8Array;
     try {
-      // Pooled: the bytes are copied into the queue's buffer at once (or, when the put must wait
-      // or go to another process, into a message of their own).
-      bytes = encodeToPooledBytes(item, "item");
+      // Here, the bytes are copied into the queue's buffer at once (a put that must wait copies
+      // them first): scratch bytes. For another process, they go into a message soon: pooled.
+      bytes = this.isLocal ? encodeToScratchBytes(item, "item") : encodeToPooledBytes(item, "item");
       untilOf(options);
     } catch (error) {
       return Promise.reject(error);
@@ -220,11 +230,11 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     }
     // Batches for a consumer in another process, or in a thread while other threads may put.
     if (!this.isLocal || (this.#threadShared && !oneAtATime.has(this))) return this.#getBatched(options);
-    return this.invoke("get", [options]).then((bytes) => decodeFromBytes(bytes as Uint8Array) as T);
+    return this.invoke("get", [options]).then((item) => decodeTaken(item as TakenItem) as T);
   }
 
   #takeAhead(): T {
-    const bytes = this.#ahead[this.#aheadHead++]!;
+    const item = this.#ahead[this.#aheadHead++]!;
     this.#takes++;
     const left = this.#ahead.length - this.#aheadHead;
     if (left === 0) {
@@ -237,7 +247,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     if (this.#want > 1 && left <= this.#want >> 1 && this.#batchFull && this.#prefetch === undefined && this.#batchedGets === 0 && !this.isLocal) {
       this.#fetchAhead();
     }
-    return decodeFromBytes(bytes) as T;
+    return decodeTaken(item) as T;
   }
 
   /** How many items this handle received ahead and has not handed out. */
@@ -258,7 +268,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     return this.invoke("getMany", [options, want]).then(
       (records) => {
         this.#batchedGets--;
-        this.#received(records as Uint8Array, want);
+        this.#received(records as Uint8Array | MessageParts, want);
         return this.#takeAhead();
       },
       (error: unknown) => {
@@ -284,7 +294,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     this.#prefetch = this.invoke("getMany", [{ block: false }, want]).then(
       (records) => {
         this.#prefetch = undefined;
-        this.#received(records as Uint8Array, want);
+        this.#received(records as Uint8Array | MessageParts, want);
       },
       () => {
         // Empty (or closed, or gone): the next get asks again and reports what it finds.
@@ -294,11 +304,21 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     );
   }
 
-  /** Adds a batch of records (see `QueueBuffer.tryTake`) behind the items already ahead. */
-  #received(records: Uint8Array, want: number): void {
+  /**
+   * Adds a batch of records (see `QueueBuffer.tryTake`), or one large item's parts, behind the
+   * items already ahead.
+   */
+  #received(records: Uint8Array | MessageParts, want: number): void {
     if (this.#aheadHead > 0) {
       this.#ahead = this.#ahead.slice(this.#aheadHead);
       this.#aheadHead = 0;
+    }
+    if (!(records instanceof Uint8Array)) {
+      this.#ahead.push(records);
+      this.#batchAt = performance.now();
+      this.#batchFull = want === 1;
+      this.#startReturning();
+      return;
     }
     const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
     let n = 0;
@@ -341,7 +361,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     // A batch on its way is given back with the rest.
     if (this.#prefetch !== undefined) await this.#prefetch;
     this.#stopReturning();
-    const items = this.#ahead.slice(this.#aheadHead);
+    const items = this.#ahead.slice(this.#aheadHead).map((item) => (item instanceof Uint8Array ? item : repackMessage(item)));
     this.#ahead = [];
     this.#aheadHead = 0;
     if (items.length === 0) return;
@@ -396,13 +416,15 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
         const outcome = buffer.tryPut(args[0] as Uint8Array, this.joinable);
         if (outcome === "ok") return undefined;
         if (outcome === "closed") throw new QueueClosedError("cannot put on a closed queue");
-        return this.#put(buffer, args[0] as Uint8Array, (args[1] ?? {}) as QueueWaitOptions, peer);
+        const bytes = args[0] as Uint8Array;
+        // A put that waits keeps its bytes: scratch bytes are overwritten by the next encode.
+        return this.#put(buffer, isScratch(bytes) ? bytes.slice() : bytes, (args[1] ?? {}) as QueueWaitOptions, peer);
       }
       case "get": {
         const options = (args[0] ?? {}) as QueueWaitOptions;
         let item = buffer.tryGet();
         if (item === "empty" && this.#spins(buffer, options, peer)) item = buffer.tryGet();
-        if (item instanceof Uint8Array) return item;
+        if (typeof item === "object") return item;
         if (item === "closed") throw new QueueClosedError("the queue is closed and has no item left");
         return this.#get(buffer, options, peer);
       }
@@ -412,7 +434,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
         const want = args[1] as number;
         let records = buffer.tryTake(want);
         if (records === "empty" && this.#spins(buffer, options, peer)) records = buffer.tryTake(want);
-        if (records instanceof Uint8Array) return records;
+        if (typeof records === "object") return records;
         if (records === "closed") throw new QueueClosedError("the queue is closed and has no item left");
         return this.#getMany(buffer, options, want, peer);
       }
@@ -497,11 +519,11 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     if (outcome === undefined) throw new Full();
   }
 
-  #get(buffer: QueueBuffer, options: QueueWaitOptions, peer: Peer): Promise<Uint8Array> {
+  #get(buffer: QueueBuffer, options: QueueWaitOptions, peer: Peer): Promise<TakenItem> {
     return this.#waitForItems(buffer, options, peer, () => buffer.tryGet());
   }
 
-  #getMany(buffer: QueueBuffer, options: QueueWaitOptions, want: number, peer: Peer): Promise<Uint8Array> {
+  #getMany(buffer: QueueBuffer, options: QueueWaitOptions, want: number, peer: Peer): Promise<TakenItem> {
     return this.#waitForItems(buffer, options, peer, () => buffer.tryTake(want));
   }
 
@@ -509,8 +531,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     buffer: QueueBuffer,
     options: QueueWaitOptions,
     peer: Peer,
-    take: () => Uint8Array | "empty" | "closed" | "busy",
-  ): Promise<Uint8Array> {
+    take: () => TakenItem | "empty" | "closed" | "busy",
+  ): Promise<TakenItem> {
     const item = await this.#waitFor(buffer, NOT_EMPTY, untilOf(options), peer, () => {
       const r = take();
       return r === "empty" ? undefined : r;

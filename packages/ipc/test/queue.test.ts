@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
-import { MUTEX, QueueBuffer, READ, WRITE } from "../src/queue-buffer.ts";
+import { encodeToBytes } from "@multiproc/core";
+import { decodeFromParts, type MessageParts } from "@multiproc/core/internal";
+import { LARGE_ITEM, MUTEX, QueueBuffer, READ, WRITE } from "../src/queue-buffer.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
 import { consume, echo, joinWorker, produce, produceAndLeave, putForever, putThenHang } from "./fixtures/tasks.ts";
 
@@ -16,6 +18,24 @@ function recordsOf(records: Uint8Array): number[] {
 }
 
 const contexts: ContextName[] = ["process", "thread"];
+
+/** Item `i` of a stream mixing numbers with large byte arrays (every third item) that say their index. */
+function mixedItem(i: number): number | Uint8Array {
+  if (i % 3 !== 2) return i;
+  const bytes = new Uint8Array(LARGE_ITEM + 1000 + i).fill(i & 0xff);
+  new DataView(bytes.buffer).setUint32(0, i);
+  return bytes;
+}
+
+/** The index a {@link mixedItem} says, after checking that it arrived whole. */
+function indexOfMixed(item: unknown): number {
+  if (typeof item === "number") return item;
+  if (!(item instanceof Uint8Array)) throw new TypeError(`unexpected item ${String(item)}`);
+  const i = new DataView(item.buffer, item.byteOffset).getUint32(0);
+  expect(item.length).toBe(LARGE_ITEM + 1000 + i);
+  expect(item.subarray(4).every((b) => b === (i & 0xff))).toBe(true);
+  return i;
+}
 
 describe("Queue in one process", () => {
   it("is FIFO, and copies items at put()", async () => {
@@ -108,6 +128,20 @@ describe("Queue in one process", () => {
     await expect(j.taskDone()).rejects.toThrow(/too many times/);
   });
 
+  it("a put that waits keeps its own copy of a large item: encoding another one meanwhile changes nothing", async () => {
+    const q = new Queue<Uint8Array>({ maxsize: 1 });
+    const other = new Queue<Uint8Array>();
+    const a = new Uint8Array(LARGE_ITEM * 2).fill(1);
+    const b = new Uint8Array(LARGE_ITEM * 2).fill(2);
+    await q.put(a);
+    const waiting = q.put(b); // full: it waits
+    await other.put(new Uint8Array(LARGE_ITEM).fill(3)); // encoded on this thread meanwhile
+    expect(await q.get()).toEqual(a);
+    await waiting;
+    expect(await q.get()).toEqual(b);
+    expect(await other.get()).toEqual(new Uint8Array(LARGE_ITEM).fill(3));
+  });
+
   it("a 16 MiB item arrives intact", async () => {
     const q = new Queue<Uint8Array>();
     const big = new Uint8Array(16 * 1024 * 1024);
@@ -153,6 +187,39 @@ describe("QueueBuffer: what gets from other processes use", () => {
       expect(buffer.count).toBe(8 - taken);
       expect(recordsOf(buffer.tryTake(100) as Uint8Array)).toEqual(range(taken, 8));
     }
+  });
+
+  it("a large item is taken as its parts, each attachment in a buffer of its own; a batch stops before one", () => {
+    const buffer = new QueueBuffer();
+    const big = new Uint8Array(LARGE_ITEM * 2).fill(3);
+    for (const item of [1, 2, big, 4]) expect(buffer.tryPut(encodeToBytes(item), false)).toBe("ok");
+    const smalls = buffer.tryTake(10);
+    expect(smalls).toBeInstanceOf(Uint8Array);
+    expect(buffer.count).toBe(2);
+    const parts = buffer.tryTake(10) as MessageParts;
+    expect(parts).not.toBeInstanceOf(Uint8Array);
+    expect(parts.bins).toHaveLength(1);
+    expect(parts.bins[0]!.buffer.byteLength).toBe(big.length);
+    const back = decodeFromParts(parts) as Uint8Array;
+    expect(back).toEqual(big);
+    // The decoded array owns its buffer, as a structured clone's does.
+    expect(back.byteOffset).toBe(0);
+    expect(back.buffer.byteLength).toBe(big.length);
+    expect(buffer.tryGet()).toEqual(encodeToBytes(4));
+    expect(buffer.tryPut(encodeToBytes({ a: big, b: [big, "x"] }), false)).toBe("ok");
+    expect(decodeFromParts(buffer.tryGet() as MessageParts)).toEqual({ a: big, b: [big, "x"] });
+  });
+
+  it("a large record that is not a well-formed message is still consumed, as bytes (decoding them reports the error)", () => {
+    const buffer = new QueueBuffer();
+    const junk = new Uint8Array(LARGE_ITEM + 1).fill(0xee);
+    buffer.tryPut(junk, false);
+    buffer.tryPut(junk, false);
+    expect(buffer.tryGet()).toEqual(junk);
+    const records = buffer.tryTake(5) as Uint8Array;
+    expect(records).toBeInstanceOf(Uint8Array);
+    expect(records.length).toBe(4 + junk.length);
+    expect(buffer.count).toBe(0);
   });
 
   it("tryUnget makes room in front when there is none, growing the buffer if needed", () => {
@@ -203,6 +270,24 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     await p.join();
     expect(p.exitCode).toBe(0);
   });
+
+  it("large items mixed with small ones: a consumer that takes some and stops leaves the rest, each once and whole", async () => {
+    const q = new Queue<unknown>();
+    for (let i = 0; i < 300; i++) await q.put(mixedItem(i));
+    const out = new Queue<unknown[]>();
+    const go = new Queue<string>();
+    const p = new Process({ target: takeThenWait, args: [q, 100, out, go], context });
+    p.start();
+    const taken = (await out.get()).map(indexOfMixed);
+    expect(taken).toEqual(range(0, 100));
+    // What it received ahead, large items included, goes back to the queue.
+    const rest: number[] = [];
+    for (let i = 100; i < 300; i++) rest.push(indexOfMixed(await q.get({ timeout: 5_000 })));
+    expect(rest.sort((a, b) => a - b)).toEqual(range(100, 300));
+    await go.put("go");
+    await p.join();
+    expect(p.exitCode).toBe(0);
+  }, 30_000);
 
   it("stress: 4 consumers taking in bursts and pausing while the parent puts 20,000 items: every item is taken exactly once or left in the queue", async () => {
     const q = new Queue<number>();

@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { packMessage, unpackMessage } from "./bytes.ts";
+import { type MessageParts, packMessage, unpackMessage } from "./bytes.ts";
 import { decodeTree } from "./decode.ts";
 import { encodeTree, isJsonNumber, tooDeep } from "./encode.ts";
 import { DeserializationError, isStackOverflow } from "./errors.ts";
@@ -182,7 +182,28 @@ export function encodeToPooledBytes(value: unknown, path: string): Uint8Array {
   return encodeBytes(value, path, true);
 }
 
-function encodeBytes(value: unknown, root: string, pooled: boolean): Uint8Array {
+/**
+ * Encodes a value to bytes that the next message encoded on this thread may overwrite (see
+ * `allocateScratch`): for a put that copies them into a queue's buffer at once.
+ *
+ * @param value - the value.
+ * @param path - its name in error messages.
+ * @returns the bytes; `isScratch(bytes)` says whether they must be copied before they are kept.
+ * @throws SerializationError as {@link encodeToBytes} does.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeToScratchBytes(new Uint8Array(1 << 20), "item");
+ * buffer.set(bytes, at); // before anything else is encoded
+ * ```
+ *
+ * @internal
+ */
+export function encodeToScratchBytes(value: unknown, path: string): Uint8Array {
+  return encodeBytes(value, path, "scratch");
+}
+
+function encodeBytes(value: unknown, root: string, pooled: boolean | "scratch"): Uint8Array {
   const plain = plainJson(value);
   if (plain !== undefined) return packMessage(plain, [], pooled);
   // The attachments are views of the original bytes here: packMessage copies them before returning.
@@ -209,6 +230,31 @@ export function decodeFromBytes(bytes: Uint8Array): unknown {
   if (bins.length === 0 && (typeof tree !== "object" || tree === null)) return tree;
   // The bins are slices of `bytes`, so the decoder copies each one into a buffer of its own.
   return rebuild(tree, bins, []);
+}
+
+/**
+ * Decodes a message from its parts (see `copyMessageParts`), adopting the attachments' buffers
+ * without copying them. Parts that came from another process are checked first.
+ *
+ * @throws DeserializationError when the parts are malformed or the JSON text is invalid.
+ *
+ * @example
+ * ```ts
+ * decodeFromParts(copyMessageParts(encodeToBytes(new Uint8Array(8)))); // Uint8Array(8)
+ * ```
+ *
+ * @internal
+ */
+export function decodeFromParts(parts: MessageParts): unknown {
+  if (typeof parts !== "object" || parts === null || typeof parts.json !== "string" || !Array.isArray(parts.bins)) {
+    throw new DeserializationError("cannot decode: expected a message's parts { json, bins }.");
+  }
+  for (const bin of parts.bins) {
+    if (!(bin instanceof Uint8Array)) throw new DeserializationError("cannot decode: a message part holds something other than bytes.");
+  }
+  const tree = parse(parts.json);
+  if (parts.bins.length === 0 && (typeof tree !== "object" || tree === null)) return tree;
+  return rebuild(tree, parts.bins, []);
 }
 
 /**
