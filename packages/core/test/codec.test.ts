@@ -17,6 +17,7 @@ import {
   type Target,
   UnknownHandleError,
 } from "../src/codec/index.ts";
+import { unpackMessage } from "../src/codec/bytes.ts";
 
 /** The three ways a value travels: thread target, process target, and the process byte layout. */
 const paths: ReadonlyArray<readonly [string, (v: unknown) => unknown]> = [
@@ -1033,6 +1034,16 @@ describe("pooled message bytes (internal)", () => {
     const big = allocate(100_000);
     expect(big.byteOffset).toBe(0);
     expect(big.buffer.byteLength).toBe(100_000);
+  });
+
+  it("a number on its own (the plain-JSON shortcut) round-trips exactly, as the JSON text JSON.stringify writes", () => {
+    const numbers = [0, 7, -2, 1.5, 0.1, 1e21, 1e-7, 2 ** 53, 2 ** 53 + 2, Number.MIN_VALUE, Number.MAX_VALUE, -123456789.125];
+    for (const n of numbers) {
+      const bytes = encodeToBytes(n);
+      expect(unpackMessage(bytes).json).toBe(JSON.stringify(n));
+      expect(decodeFromBytes(bytes)).toBe(n);
+    }
+    for (const n of [-0, NaN, Infinity, -Infinity]) expect(Object.is(decodeFromBytes(encodeToBytes(n)), n)).toBe(true);
   });
 
   it("pooled encoding decodes like the plain one, and each message keeps its bytes", async () => {
