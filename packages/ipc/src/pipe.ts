@@ -5,13 +5,25 @@
  * order, and an end can be passed to children like any handle. As with OS pipes, the other side
  * sees the end of the pipe (`recv` throws {@link EOFError} after the last message) once **every**
  * copy of an end is closed: the one you kept, and the ones you passed to children. A child closes
- * the copies it still has when it ends, and an OS process that dies closes its copies too. (A
- * worker thread that is terminated cannot: close its copies yourself before terminating it.)
+ * the copies it still has when it ends; the copies of an OS process that dies, and of a worker
+ * thread that is terminated, are closed for it (a thread's by the thread that started it, which
+ * counts the copies each of its worker threads holds in the pipe's shared memory).
  *
  * @module
  */
 import { reduceSymbol, registerHandle, type ReducedHandle, type Target } from "@multiproc/core";
-import { currentProcessState, fromState, preloadInChildren, registerPrimitive, SharedPrimitive, type Peer, type PrimitiveState } from "@multiproc/core/internal";
+import {
+  adapter,
+  currentProcessState,
+  fromState,
+  preloadInChildren,
+  registerPrimitive,
+  SharedPrimitive,
+  watchThreadExits,
+  type HolderWatcher,
+  type Peer,
+  type PrimitiveState,
+} from "@multiproc/core/internal";
 import { BufferTooShort, EOFError, QueueClosedError } from "./errors.ts";
 import { pollQueue, SimpleQueue } from "./queue.ts";
 
@@ -19,21 +31,113 @@ import { pollQueue, SimpleQueue } from "./queue.ts";
 type Envelope = { o: unknown } | { b: Uint8Array };
 
 /**
- * Counts the open copies of each end of a pipe, and closes an end's directions when its last copy
- * closes.
+ * The shared memory of a pipe's ends: the open copies of end 0 and of end 1, then
+ * {@link THREAD_SLOTS} slots of three cells each — a worker thread's token (`threadId + 1`, 0 for
+ * a free slot) and how many copies of each end that thread holds.
  */
-class PipeEnds extends SharedPrimitive {
+const SLOTS_AT = 2;
+/**
+ * How many worker threads at once can have their copies of one pipe counted. A thread beyond
+ * that holds copies that are not closed for it if it is terminated (it still closes them when it
+ * ends by itself).
+ */
+const THREAD_SLOTS = 32;
+const PIPE_CELLS = SLOTS_AT + 3 * THREAD_SLOTS;
+
+/** Pipes whose memory is in this thread, kept while any copy is open: see `holderGone`. */
+const watchedPipes = new Set<PipeEnds>();
+
+/**
+ * Counts the open copies of each end of a pipe, and closes an end's directions when its last copy
+ * closes. The copies a process holds are counted per peer by the pipe's owner, and dropped when
+ * the process goes; the copies a worker thread holds are counted in the shared memory, and
+ * dropped by the thread that started it when it ends (see {@link PipeEnds.holderGone}).
+ */
+class PipeEnds extends SharedPrimitive implements HolderWatcher {
   readonly #queues: readonly [SimpleQueue<Envelope>, SimpleQueue<Envelope>];
   readonly #byPeer = new Map<number, [number, number]>();
 
   constructor(token: typeof fromState | undefined, state: PrimitiveState | undefined, queues: readonly [SimpleQueue<Envelope>, SimpleQueue<Envelope>]) {
-    super(token === fromState && state !== undefined ? state : { sab: new SharedArrayBuffer(8) });
+    super(token === fromState && state !== undefined ? state : { sab: new SharedArrayBuffer(PIPE_CELLS * 4) });
     if (token !== fromState) {
       // Each end starts with one copy: the one Pipe() returns.
       Atomics.store(this.cells!, 0, 1);
       Atomics.store(this.cells!, 1, 1);
     }
     this.#queues = queues;
+    if (this.isLocal) {
+      // Held strongly while the pipe is open: a thread that passed an end to a worker thread and
+      // then dropped its own copies must still close the worker's copies if it is terminated.
+      for (const pipe of watchedPipes) if (pipe.#ended) watchedPipes.delete(pipe);
+      watchedPipes.add(this);
+      watchThreadExits(this);
+    }
+  }
+
+  /** Whether every copy of both ends is closed. */
+  get #ended(): boolean {
+    return Atomics.load(this.cells!, 0) <= 0 && Atomics.load(this.cells!, 1) <= 0;
+  }
+
+  /**
+   * A copy of `end` arrived here (its sender counted it when it sent it): counted as this
+   * thread's or this process's, so that it is closed for them if they end without closing it. In
+   * another OS process the owner counts it for the process (its peer); in a worker thread, the
+   * shared memory counts it for the thread; a main thread's copies end with the process.
+   */
+  claim(end: 0 | 1): void {
+    if (!this.isLocal) {
+      // The owner answers nothing worth waiting for; an owner that has gone took the pipe with it.
+      this.invoke("claim", [end]).catch(() => {});
+      return;
+    }
+    const slot = this.#slotOf(adapter.threadId + 1, true);
+    if (slot !== undefined) Atomics.add(this.cells!, slot + 1 + end, 1);
+  }
+
+  /** This thread closed a copy of `end` it had claimed. */
+  unclaim(end: 0 | 1): void {
+    const token = adapter.threadId + 1;
+    const slot = this.#slotOf(token, false);
+    if (slot === undefined) return;
+    const c = this.cells!;
+    if (Atomics.load(c, slot + 1 + end) > 0) Atomics.sub(c, slot + 1 + end, 1);
+    // No copy left here: the slot is free again (only this thread writes its own slot).
+    if (Atomics.load(c, slot + 1) === 0 && Atomics.load(c, slot + 2) === 0) Atomics.compareExchange(c, slot, token, 0);
+  }
+
+  /**
+   * The index of the slot of the thread whose token is `token`: its own, or (with `take`) a free
+   * one it now owns. Undefined on a main thread, in another process, or when every slot is taken.
+   */
+  #slotOf(token: number, take: boolean): number | undefined {
+    const c = this.cells;
+    if (c === undefined || adapter.threadId === 0) return undefined;
+    for (let i = 0; i < THREAD_SLOTS; i++) if (Atomics.load(c, SLOTS_AT + 3 * i) === token) return SLOTS_AT + 3 * i;
+    if (!take) return undefined;
+    for (let i = 0; i < THREAD_SLOTS; i++) {
+      if (Atomics.compareExchange(c, SLOTS_AT + 3 * i, 0, token) === 0) return SLOTS_AT + 3 * i;
+    }
+    return undefined;
+  }
+
+  /**
+   * A worker thread started by this thread has ended (the token is its `threadId + 1`): the copies
+   * it still held — it was terminated, or its own closing was cut short — are closed for it.
+   * Taken with exchanges, so that they are closed once however many handles of this pipe this
+   * thread holds.
+   *
+   * @internal
+   */
+  holderGone(holder: number): void {
+    const c = this.cells!;
+    for (let i = 0; i < THREAD_SLOTS; i++) {
+      const slot = SLOTS_AT + 3 * i;
+      if (Atomics.load(c, slot) !== holder) continue;
+      const held = [Atomics.exchange(c, slot + 1, 0), Atomics.exchange(c, slot + 2, 0)] as const;
+      Atomics.compareExchange(c, slot, holder, 0);
+      for (const end of [0, 1] as const) if (held[end] > 0) void this.#drop(end, held[end]);
+    }
   }
 
   /** The two directions: `queues[e]` carries what end `e` sends. */
@@ -65,7 +169,12 @@ class PipeEnds extends SharedPrimitive {
     const mine = this.#byPeer.get(peer.id) ?? [0, 0];
     this.#byPeer.set(peer.id, mine);
     if (method === "retain") {
+      // A copy on its way: counted for its receiver when it claims it (a receiver that dies
+      // before its claim arrives leaves it open).
       Atomics.add(cells, end, 1);
+      return undefined;
+    }
+    if (method === "claim") {
       if (peer.id !== 0) mine[end]++;
       return undefined;
     }
@@ -78,6 +187,7 @@ class PipeEnds extends SharedPrimitive {
 
   async #drop(end: 0 | 1, n: number): Promise<void> {
     if (Atomics.sub(this.cells!, end, n) - n > 0) return;
+    if (this.#ended) watchedPipes.delete(this);
     // The last copy of this end is gone: what it wrote ends, and nobody reads what it was sent.
     await this.#queues[end].close();
     await this.#queues[1 - end]!.close();
@@ -157,12 +267,13 @@ export class Connection {
   #closed = false;
 
   /** @internal */
-  constructor(state: ConnectionState) {
+  constructor(state: ConnectionState, received = false) {
     this.#ends = state.ends;
     this.#end = state.end;
     this.#readable = state.readable;
     this.#writable = state.writable;
     open.add(this);
+    if (received) this.#ends.claim(this.#end);
   }
 
   /** The queue this end writes to. */
@@ -283,6 +394,7 @@ export class Connection {
     if (this.#closed) return;
     this.#closed = true;
     open.delete(this);
+    this.#ends.unclaim(this.#end);
     await this.#ends.release(this.#end);
   }
 
@@ -329,7 +441,7 @@ export class Connection {
   }
 }
 
-registerHandle("@multiproc/ipc:Connection", (state) => new Connection(state as ConnectionState));
+registerHandle("@multiproc/ipc:Connection", (state) => new Connection(state as ConnectionState, true));
 
 /**
  * Creates a pipe and returns its two ends (Python's `multiprocessing.Pipe`). With

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Process, type ContextName } from "@multiproc/core";
-import { BufferTooShort, EOFError, Pipe, Queue } from "../src/index.ts";
-import { pipeEcho, pipeSendAndLeave, wrongDirection } from "./fixtures/tasks.ts";
+import { BufferTooShort, type Connection, EOFError, Pipe, Queue } from "../src/index.ts";
+import { forwardEnd, pipeEcho, pipeSendAndLeave, pipeSendThenHang, takeEndSendThenHang, wrongDirection } from "./fixtures/tasks.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
 
@@ -111,6 +111,50 @@ describe.each(contexts)("Pipe across the %s context", (context) => {
     expect(got).toEqual([0, 1, 2, new Uint8Array([1, 2, 3])]);
     await p.join();
   });
+
+  it("a child terminated while it holds copies of an end: they are closed for it, and the other end sees EOF", async () => {
+    const [reader, writer] = Pipe({ duplex: false });
+    const ready = new Queue<string>();
+    // Two children, each with a copy of the writer.
+    const p = new Process({ target: pipeSendThenHang, args: [writer, 3, ready], context });
+    const q = new Process({ target: pipeSendThenHang, args: [writer, 0, ready], context });
+    p.start();
+    q.start();
+    await writer.close();
+    await ready.get();
+    await ready.get();
+    expect([await reader.recv(), await reader.recv(), await reader.recv()]).toEqual([0, 1, 2]);
+    p.terminate();
+    await p.join();
+    // q still holds a copy: no end yet.
+    expect(await reader.poll(50)).toBe(false);
+    q.terminate();
+    await q.join();
+    expect(await reader.poll(10_000)).toBe(true);
+    await expect(reader.recv()).rejects.toBeInstanceOf(EOFError);
+  }, 30_000);
+
+  it("a copy passed on from child to child is the receiver's: the sender's close leaves it open, the receiver's termination closes it", async () => {
+    const [reader, writer] = Pipe({ duplex: false });
+    const box = new Queue<Connection>();
+    const ready = new Queue<string>();
+    const go = new Queue<string>();
+    const sender = new Process({ target: forwardEnd, args: [writer, box, go], context });
+    const receiver = new Process({ target: takeEndSendThenHang, args: [box, 2, ready], context });
+    sender.start();
+    receiver.start();
+    await writer.close();
+    await ready.get();
+    expect([await reader.recv(), await reader.recv()]).toEqual([0, 1]);
+    expect(await reader.poll(50)).toBe(false); // the sender closed its copy; the receiver's is open
+    receiver.terminate();
+    await receiver.join();
+    expect(await reader.poll(10_000)).toBe(true);
+    await expect(reader.recv()).rejects.toBeInstanceOf(EOFError);
+    await go.put("go");
+    await sender.join();
+    expect(sender.exitCode).toBe(0);
+  }, 30_000);
 
   it("the wrong direction of a one-way pipe fails in the child too", async () => {
     const [, writer] = Pipe({ duplex: false });
