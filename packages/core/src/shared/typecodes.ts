@@ -185,6 +185,11 @@ export interface TypeSpec {
    * 64-bit cells (`l L q Q d`).
    */
   readonly tearFree: boolean;
+  /**
+   * Whether a cell holds the value itself, as a JavaScript number (the integer types of up to 32
+   * bits): the synchronous accessors then read and write it directly.
+   */
+  readonly direct: boolean;
   /** The natural typed array (the thread-only `view`). */
   view(sab: SharedArrayBuffer, length: number): ArrayBufferView;
   /** Checks a JavaScript value and turns it into what is stored in a cell (before C wrap-around). */
@@ -215,6 +220,7 @@ function spec(
   viewClass: TypedArrayClass,
   toCell: (value: unknown) => number | bigint,
   fromCell: (cell: number | bigint) => unknown,
+  direct = false,
 ): TypeSpec {
   const one = new cellClass(new ArrayBuffer(8), 0, 1) as Cells & { [i: number]: number | bigint };
   return {
@@ -223,6 +229,7 @@ function spec(
     bytes,
     cells: (sab, length) => new cellClass(sab, 0, length) as Cells,
     tearFree: typeof one[0] === "number",
+    direct,
     view: (sab, length) => new viewClass(sab, 0, length),
     toCell,
     fromCell,
@@ -248,6 +255,7 @@ function smallInt(code: Typecode, cType: string, bytes: number, cls: TypedArrayC
       throw typeError(code, cType, "integers (a number with no fraction, or a bigint)", value);
     },
     (cell) => cell,
+    true,
   );
 }
 

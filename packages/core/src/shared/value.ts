@@ -54,6 +54,8 @@ export class RawValue<T extends Typecode = Typecode> extends SharedPrimitive {
   readonly #spec: TypeSpec;
   readonly #extra: ValueExtra;
   readonly #cells: Cells | undefined;
+  /** The cells when they hold the value itself and are shared with this thread (see `TypeSpec.direct`). */
+  readonly #direct: Int32Array | undefined;
 
   /**
    * @param typecode - one of `c u b B h H i I l L q Q f d` (see {@link Typecode}).
@@ -71,6 +73,7 @@ export class RawValue<T extends Typecode = Typecode> extends SharedPrimitive {
     this.typecode = this.#spec.code as T;
     const sab = this.sharedBuffer;
     this.#cells = sab === undefined ? undefined : this.#spec.cells(sab, 1);
+    this.#direct = this.#spec.direct ? (this.#cells as Int32Array | undefined) : undefined;
   }
 
   /** The handle kind this class is registered under. */
@@ -117,6 +120,8 @@ export class RawValue<T extends Typecode = Typecode> extends SharedPrimitive {
    * @throws TypeError in another OS process: use `get()`/`set()` there.
    */
   get value(): ElementOf<T> {
+    // The integer types, in one step (see TypeSpec.direct).
+    if (this.#direct !== undefined) return Atomics.load(this.#direct, 0) as ElementOf<T>;
     return load(this.#spec, this.#local("value"), 0) as ElementOf<T>;
   }
 
@@ -126,7 +131,10 @@ export class RawValue<T extends Typecode = Typecode> extends SharedPrimitive {
    * lock they then acquire (`with v.get_lock(): v.value += 1`); `set()` is sequentially consistent.
    */
   set value(value: InputOf<T>) {
-    writeSync(this.#spec, this.#local("value"), 0, value);
+    const direct = this.#direct;
+    // An integral number into an integer cell, in one step: the cell wraps it around as C does.
+    if (direct !== undefined && typeof value === "number" && Number.isInteger(value)) direct[0] = value;
+    else writeSync(this.#spec, this.#local("value"), 0, value);
   }
 
   /** Writes `value` and returns what the value now reads as (after wrap-around). */

@@ -7,7 +7,19 @@ import { adapter } from "../runtime/index.ts";
 import type { Peer } from "../remote/objects.ts";
 import { self } from "../process/state.ts";
 import { holderOf, localHolder } from "./holder.ts";
-import { abandon, acquire, acquireSync, forceRelease, LOCK_CELLS, release, isHeldBy, NO_OPTIONS, type AcquireOptions } from "./lock-cells.ts";
+import {
+  abandon,
+  acquire,
+  acquireSync,
+  forceRelease,
+  isHeldBy,
+  LOCK_CELLS,
+  NO_OPTIONS,
+  release,
+  takeFree,
+  waitToAcquireSync,
+  type AcquireOptions,
+} from "./lock-cells.ts";
 import { GonePeers } from "./gone.ts";
 import { fromState, registerPrimitive, SharedPrimitive, type PrimitiveState } from "./primitive.ts";
 import { hold, withHeld, type HeldLock } from "./scoped.ts";
@@ -28,12 +40,23 @@ self.threadChildExitHooks.add((threadId) => {
 /** What `Lock` and `RLock` share. */
 abstract class LockBase extends SharedPrimitive {
   readonly #gone = new GonePeers();
+  /**
+   * What the synchronous methods need, read once: the cells (when shared with this thread), this
+   * thread's holder token, and whether the lock is re-entrant. Each call they save is felt in a
+   * tight loop before the JIT has optimised it.
+   */
+  readonly #here: Int32Array | undefined;
+  readonly #holder: number;
+  readonly #reentrant: boolean;
 
   /** Whether the lock may be acquired again by its holder. @internal */
   protected abstract get reentrant(): boolean;
 
   protected constructor(state: PrimitiveState) {
     super(state);
+    this.#here = this.cells;
+    this.#holder = localHolder();
+    this.#reentrant = this.reentrant;
     if (this.isLocal) known.add(new WeakRef(this));
   }
 
@@ -68,7 +91,9 @@ abstract class LockBase extends SharedPrimitive {
    * @throws TypeError if the lock lives in another OS process.
    */
   acquireSync(options: AcquireOptions = NO_OPTIONS): boolean {
-    return acquireSync(this.localCells("acquireSync"), localHolder(), options, this.reentrant);
+    const c = this.#here;
+    if (c !== undefined && options === NO_OPTIONS) return takeFree(c, this.#holder) || waitToAcquireSync(c, this.#holder, options, this.#reentrant);
+    return acquireSync(this.localCells("acquireSync"), this.#holder, options, this.#reentrant);
   }
 
   /**
@@ -78,7 +103,7 @@ abstract class LockBase extends SharedPrimitive {
    * @throws TypeError if the lock lives in another OS process.
    */
   releaseSync(): void {
-    release(this.localCells("releaseSync"), localHolder(), this.reentrant);
+    release(this.#here ?? this.localCells("releaseSync"), this.#holder, this.#reentrant);
   }
 
   /**
