@@ -106,6 +106,8 @@ describe("Value and RawValue in this process", () => {
       await expect(v.set(value as never)).rejects.toThrow(TypeError);
       await expect(v.set(value as never)).rejects.toThrow(`typecode '${code}'`);
       expect(() => new Value(code, value as never)).toThrow(TypeError);
+      // The synchronous accessor too (it has a shortcut for integral numbers).
+      expect(() => (v.value = value as never)).toThrow(`typecode '${code}'`);
     }
     expect(await new Value("i", 3).get()).toBe(3);
   });
