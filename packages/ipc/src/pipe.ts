@@ -27,8 +27,40 @@ import {
 import { BufferTooShort, EOFError, QueueClosedError } from "./errors.ts";
 import { pollQueue, SimpleQueue } from "./queue.ts";
 
-/** A message on a pipe: an object (`send`) or bytes (`sendBytes`). */
-type Envelope = { o: unknown } | { b: Uint8Array };
+/**
+ * A message sent with `sendBytes`, told apart from an object sent with `send` (which travels as
+ * itself: a number sent on a pipe costs what it costs on a queue).
+ */
+class PipeBytes {
+  readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+
+  [reduceSymbol](_target: Target): ReducedHandle {
+    return { kind: "@multiproc/ipc:PipeBytes", state: this.bytes };
+  }
+}
+
+registerHandle("@multiproc/ipc:PipeBytes", (state) => {
+  if (!(state instanceof Uint8Array)) throw new TypeError("a pipe's bytes message holds something other than bytes");
+  return new PipeBytes(state);
+});
+
+/** A message on a pipe: an object (`send`), or bytes (`sendBytes`). */
+type Envelope = unknown;
+
+/** What a refused put or get on a pipe's queue means for the pipe. */
+function sendFailure(error: unknown): never {
+  if (error instanceof QueueClosedError) throw new EOFError("cannot send: every copy of the other end of the pipe is closed");
+  throw error;
+}
+
+function receiveFailure(error: unknown): never {
+  if (error instanceof QueueClosedError) throw new EOFError();
+  throw error;
+}
 
 /**
  * The shared memory of a pipe's ends: the open copies of end 0 and of end 1, then
@@ -310,7 +342,7 @@ export class Connection {
    */
   async send(obj: unknown): Promise<void> {
     this.#check("write", "send");
-    await this.#put({ o: obj });
+    await this.#put(obj);
   }
 
   /**
@@ -322,8 +354,7 @@ export class Connection {
   async recv(): Promise<unknown> {
     this.#check("read", "recv");
     const m = await this.#take();
-    if ("b" in m) return m.b;
-    return m.o;
+    return m instanceof PipeBytes ? m.bytes : m;
   }
 
   /**
@@ -349,7 +380,7 @@ export class Connection {
     this.#check("write", "sendBytes");
     const bytes = asBytes(buf, "sendBytes");
     const n = checkRange(bytes.length, offset, size, "sendBytes");
-    await this.#put({ b: bytes.subarray(offset, offset + n) });
+    await this.#put(new PipeBytes(bytes.subarray(offset, offset + n)));
   }
 
   /**
@@ -402,26 +433,16 @@ export class Connection {
     return this.#ends.queues[1 - this.#end]!;
   }
 
-  async #put(m: Envelope): Promise<void> {
-    try {
-      await this.#outbox.put(m);
-    } catch (error) {
-      if (error instanceof QueueClosedError) throw new EOFError("cannot send: every copy of the other end of the pipe is closed");
-      throw error;
-    }
+  #put(m: Envelope): Promise<void> {
+    return this.#outbox.put(m).catch(sendFailure);
   }
 
-  async #take(): Promise<Envelope> {
-    try {
-      return await this.#inbox.get();
-    } catch (error) {
-      if (error instanceof QueueClosedError) throw new EOFError();
-      throw error;
-    }
+  #take(): Promise<Envelope> {
+    return this.#inbox.get().catch(receiveFailure);
   }
 
   #bytesOf(m: Envelope, what: string): Uint8Array {
-    if ("b" in m) return m.b;
+    if (m instanceof PipeBytes) return m.bytes;
     throw new TypeError(`${what}: the message was sent with send(), not sendBytes(); receive it with recv()`);
   }
 
