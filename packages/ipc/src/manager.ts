@@ -114,6 +114,10 @@ async function keepingAlive<T>(promise: Promise<T>): Promise<T> {
  * with {@link ManagerShutdownError}; the objects made by `Lock()`, `Queue()`… fail with
  * `OwnerGoneError`, its base class.
  *
+ * An object the manager made lives until the manager shuts down, even once no proxy for it is
+ * left (Python's manager frees it when its last proxy is garbage-collected): a long-running
+ * program that makes many short-lived ones should reuse them, or use a manager per batch.
+ *
  * @example
  * ```ts
  * import { Process, isMain, task } from "@multiproc/core";
