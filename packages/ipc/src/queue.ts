@@ -102,7 +102,11 @@ const KEEP_UP_MS = 1;
 /** Items received ahead and not taken within this many ms go back to the queue. */
 const AHEAD_IDLE_MS = 5;
 
-/** Gives back, at exit, what the queues of this thread received ahead. */
+/**
+ * Gives back, at exit, what the queues of this thread received ahead: a queue is here while it
+ * holds items received ahead or has a batch on its way (its reply would otherwise die with this
+ * process — calls that only read are not waited for at exit).
+ */
 const aheadHolders = new Set<() => Promise<void>>();
 currentProcessState.beforeExitHooks.add(async () => {
   await Promise.all([...aheadHolders].map((giveBack) => giveBack()));
@@ -291,6 +295,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   /** Asks, without waiting at the owner, for the batch after the one being taken. */
   #fetchAhead(): void {
     const want = this.#nextWant();
+    aheadHolders.add(this.#giveBack);
     this.#prefetch = this.invoke("getMany", [{ block: false }, want]).then(
       (records) => {
         this.#prefetch = undefined;
@@ -349,10 +354,12 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   }
 
   #stopReturning(): void {
-    if (this.#returnTimer === undefined) return;
-    clearTimeout(this.#returnTimer);
-    this.#returnTimer = undefined;
-    aheadHolders.delete(this.#giveBack);
+    if (this.#returnTimer !== undefined) {
+      clearTimeout(this.#returnTimer);
+      this.#returnTimer = undefined;
+    }
+    // A batch on its way still has to be taken, or given back at exit.
+    if (this.#prefetch === undefined) aheadHolders.delete(this.#giveBack);
   }
 
   /** Puts the items received ahead back at the front of the queue. */

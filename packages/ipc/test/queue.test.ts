@@ -254,6 +254,27 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     expect(rest).toEqual(range(300, 2000));
   });
 
+  it("a consumer that exits right after its last get loses nothing, whatever batch was on its way (20 counts)", async () => {
+    // Batches double while the consumer keeps up (1, 2, 4 … 64) and the next one is fetched half
+    // way through the current one: ending at or near a batch's end leaves a batch in flight.
+    const q = new Queue<number>();
+    let next = 0;
+    let expected = 0;
+    for (const n of [...range(58, 68), ...range(186, 196)]) {
+      for (let i = 0; i < 400; i++) await q.put(next++);
+      const out = new Queue<unknown[]>();
+      const p = new Process({ target: consume, args: [q, n, out], context });
+      p.start();
+      expect(await out.get()).toEqual(range(expected, expected + n));
+      await p.join();
+      expected += n;
+      expect(await q.qsize()).toBe(next - expected);
+    }
+    const rest: number[] = [];
+    while (rest.length < next - expected) rest.push((await q.getNowait()) as number);
+    expect(rest).toEqual(range(expected, next));
+  }, 60_000);
+
   it("a consumer that took items fast and then stops taking does not keep any: all the rest reach another consumer", async () => {
     const q = new Queue<number>();
     for (let i = 0; i < 2000; i++) await q.put(i);
