@@ -47,16 +47,14 @@ abstract class LockBase extends SharedPrimitive {
    */
   readonly #here: Int32Array | undefined;
   readonly #holder: number;
+  /** Whether the lock may be acquired again by its holder. */
   readonly #reentrant: boolean;
 
-  /** Whether the lock may be acquired again by its holder. @internal */
-  protected abstract get reentrant(): boolean;
-
-  protected constructor(state: PrimitiveState) {
+  protected constructor(state: PrimitiveState, reentrant: boolean) {
     super(state);
     this.#here = this.cells;
     this.#holder = localHolder();
-    this.#reentrant = this.reentrant;
+    this.#reentrant = reentrant;
     if (this.isLocal) known.add(new WeakRef(this));
   }
 
@@ -138,13 +136,13 @@ abstract class LockBase extends SharedPrimitive {
         // A caller in another process that dies while it waits must not get the lock later:
         // if it is gone when its acquire succeeds, the lock is freed again at once.
         const there = this.#gone.stillThere(peer);
-        return acquire(c, holder, (args[0] ?? {}) as AcquireOptions, this.reentrant).then((got) => {
+        return acquire(c, holder, (args[0] ?? {}) as AcquireOptions, this.#reentrant).then((got) => {
           if (got && !there()) forceRelease(c);
           return got;
         });
       }
       case "release":
-        return release(c, holder, this.reentrant);
+        return release(c, holder, this.#reentrant);
       default:
         throw new TypeError(`${this.constructor.name} has no method ${method}`);
     }
@@ -192,15 +190,11 @@ export class Lock extends LockBase {
   /** @internal */
   constructor(token: typeof fromState, state: PrimitiveState);
   constructor(token?: typeof fromState, state?: PrimitiveState) {
-    super(token === fromState && state !== undefined ? state : { sab: new SharedArrayBuffer(LOCK_CELLS * 4) });
+    super(token === fromState && state !== undefined ? state : { sab: new SharedArrayBuffer(LOCK_CELLS * 4) }, false);
   }
 
   protected get kind(): string {
     return "@multiproc/core:Lock";
-  }
-
-  protected get reentrant(): boolean {
-    return false;
   }
 }
 
@@ -224,15 +218,11 @@ export class RLock extends LockBase {
   /** @internal */
   constructor(token: typeof fromState, state: PrimitiveState);
   constructor(token?: typeof fromState, state?: PrimitiveState) {
-    super(token === fromState && state !== undefined ? state : { sab: new SharedArrayBuffer(LOCK_CELLS * 4) });
+    super(token === fromState && state !== undefined ? state : { sab: new SharedArrayBuffer(LOCK_CELLS * 4) }, true);
   }
 
   protected get kind(): string {
     return "@multiproc/core:RLock";
-  }
-
-  protected get reentrant(): boolean {
-    return true;
   }
 }
 
