@@ -78,6 +78,8 @@ const PIPE_CELLS = SLOTS_AT + 3 * THREAD_SLOTS;
 
 /** Pipes whose memory is in this thread, kept while any copy is open: see `holderGone`. */
 const watchedPipes = new Set<PipeEnds>();
+/** The size at which `watchedPipes` is next swept of ended pipes (doubling: amortised O(1)). */
+let sweepAt = 64;
 
 /**
  * Counts the open copies of each end of a pipe, and closes an end's directions when its last copy
@@ -100,7 +102,11 @@ class PipeEnds extends SharedPrimitive implements HolderWatcher {
     if (this.isLocal) {
       // Held strongly while the pipe is open: a thread that passed an end to a worker thread and
       // then dropped its own copies must still close the worker's copies if it is terminated.
-      for (const pipe of watchedPipes) if (pipe.#ended) watchedPipes.delete(pipe);
+      // Pipes that ended in another thread are swept out now and then.
+      if (watchedPipes.size >= sweepAt) {
+        for (const pipe of watchedPipes) if (pipe.#ended) watchedPipes.delete(pipe);
+        sweepAt = Math.max(64, 2 * watchedPipes.size);
+      }
       watchedPipes.add(this);
       watchThreadExits(this);
     }

@@ -164,6 +164,12 @@ export function allocate(n: number): Uint8Array {
  * copying a megabyte (its pages are new to the process: measured 150–500 µs per MiB, a copy
  * 40–80 µs). Check with {@link isScratch} and copy before holding such bytes across an `await`.
  *
+ * @example
+ * ```ts
+ * const bytes = allocateScratch(1 << 20);
+ * const kept = isScratch(bytes) ? bytes.slice() : bytes; // before anything else is encoded here
+ * ```
+ *
  * @internal
  */
 export function allocateScratch(n: number): Uint8Array {
@@ -176,6 +182,12 @@ export function allocateScratch(n: number): Uint8Array {
 /**
  * Whether `bytes` are a view of this thread's scratch buffer (see {@link allocateScratch}), which
  * the next message encoded here overwrites.
+ *
+ * @example
+ * ```ts
+ * isScratch(allocateScratch(1 << 20)); // true
+ * isScratch(new Uint8Array(8)); // false
+ * ```
  *
  * @internal
  */

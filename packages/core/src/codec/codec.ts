@@ -225,10 +225,15 @@ function encodeBytes(value: unknown, root: string, pooled: boolean | "scratch"):
  */
 export function decodeFromBytes(bytes: Uint8Array): unknown {
   const { json, bins } = unpackMessage(bytes);
+  // The bins are slices of `bytes`, so the decoder copies each one into a buffer of its own.
+  return decodeMessage(json, bins);
+}
+
+/** Decodes a message's JSON text and attachments (adopted when each spans a buffer of its own). */
+function decodeMessage(json: string, bins: readonly Uint8Array[]): unknown {
   const tree = parse(json);
   // A primitive is itself (JSON carries every primitive the encoder writes as itself exactly).
   if (bins.length === 0 && (typeof tree !== "object" || tree === null)) return tree;
-  // The bins are slices of `bytes`, so the decoder copies each one into a buffer of its own.
   return rebuild(tree, bins, []);
 }
 
@@ -252,9 +257,7 @@ export function decodeFromParts(parts: MessageParts): unknown {
   for (const bin of parts.bins) {
     if (!(bin instanceof Uint8Array)) throw new DeserializationError("cannot decode: a message part holds something other than bytes.");
   }
-  const tree = parse(parts.json);
-  if (parts.bins.length === 0 && (typeof tree !== "object" || tree === null)) return tree;
-  return rebuild(tree, parts.bins, []);
+  return decodeMessage(parts.json, parts.bins);
 }
 
 /**

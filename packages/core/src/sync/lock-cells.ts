@@ -119,6 +119,11 @@ function takenAtOnce(c: Int32Array, holder: number, options: AcquireOptions, ree
  * every call on the way costs there.)
  *
  * @throws AbandonedLockError once, if the last holder died holding it (the lock is then free).
+ *
+ * @example
+ * ```ts
+ * if (!takeFree(cells, localHolder())) waitToAcquireSync(cells, localHolder(), NO_OPTIONS, false);
+ * ```
  */
 export function takeFree(c: Int32Array, holder: number): boolean {
   if (!tryTake(c, holder)) return false;
@@ -135,6 +140,11 @@ export function acquireSync(c: Int32Array, holder: number, options: AcquireOptio
  * Acquires synchronously after {@link takeFree} found the lock taken: straight to the plan (which
  * re-enters a lock this thread holds), without touching the lock's memory again first — while
  * another thread holds it, every read of that memory slows the holder down.
+ *
+ * @example
+ * ```ts
+ * const got = takeFree(cells, holder) || waitToAcquireSync(cells, holder, { timeout: 100 }, true);
+ * ```
  */
 export function waitToAcquireSync(c: Int32Array, holder: number, options: AcquireOptions, reentrant: boolean): boolean {
   return runPlanSync(acquirePlan(c, holder, options, reentrant));
