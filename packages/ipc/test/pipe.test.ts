@@ -42,6 +42,17 @@ describe("Pipe in one process", () => {
     await expect(b.recvBytes()).rejects.toThrow(/sent with send\(\)/);
   });
 
+  it("an object travels as itself, whatever its shape; only sendBytes messages are bytes messages", async () => {
+    const [a, b] = Pipe();
+    const objects = [{ b: new Uint8Array([1]) }, { o: 2 }, new Uint8Array([3]), null];
+    for (const o of objects) await a.send(o);
+    for (const o of objects) expect(await b.recv()).toEqual(o);
+    await a.send(new Uint8Array([4]));
+    await expect(b.recvBytes()).rejects.toThrow(/sent with send\(\)/);
+    await a.sendBytes(new Uint8Array([5, 6]));
+    expect(await b.recv()).toEqual(new Uint8Array([5, 6])); // recv() takes a bytes message as its bytes
+  });
+
   it("poll() says whether a message is waiting, and waits up to its timeout", async () => {
     const [a, b] = Pipe();
     expect(await b.poll()).toBe(false);
