@@ -149,8 +149,22 @@ function bunStep(): StepResult {
 }
 
 function commandStep(name: string, cmd: string, args: string[]): StepResult {
-  const { status, seconds } = run(cmd, args);
-  return { name, ok: status === 0, passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0, seconds };
+  const { status, seconds, output } = run(cmd, args);
+  const ok = status === 0;
+  return { name, ok, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, seconds, ...(ok ? {} : { failures: [whyCommandFailed(output)] }) };
+}
+
+/**
+ * Why a command step failed, for the summary at the end of the log (a CI log may keep only its
+ * tail): the problem list of `verify` ("verify: N problems:" and the lines after it) if there is
+ * one, else the command's last lines.
+ */
+function whyCommandFailed(output: string): string {
+  // eslint-disable-next-line no-control-regex
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trimEnd()).filter(Boolean);
+  const at = lines.findIndex((l) => /^verify: \d+ problems?:$/.test(l));
+  const picked = at >= 0 ? lines.slice(at, at + 21) : lines.slice(-12);
+  return picked.map((l) => `      ${l.length > 400 ? `${l.slice(0, 400)}…` : l}`).join("\n");
 }
 
 /** API docs build with no warning, and every lesson's example compiles and runs, every link resolves. */

@@ -206,8 +206,9 @@ async function verify(cl: CommandLine, io: Output): Promise<number> {
   const course = loadCourse(cl.root);
   io.err(`Verifying ${course.exercises.length + course.broken.length} exercises: solutions must pass and untouched stubs must fail, on every declared runtime and context…\n`);
   const p = progress(io);
-  const { problems, outcomes } = await verifyCourse(course, { workspace: WORKSPACE }, cl.runtime, cl.jobs, (o, n, total) => p.done(o, n, total));
+  const { problems, outcomes, retried } = await verifyCourse(course, { workspace: WORKSPACE }, cl.runtime, cl.jobs, (o, n, total) => p.done(o, n, total));
   const seconds = (outcomes.reduce((n, o) => n + o.durationMs, 0) / 1000).toFixed(1);
+  if (retried.length > 0) io.out(`\nmade again after the runtime crashed:\n${retried.map((x) => `  - ${x}`).join("\n")}\n`);
   if (problems.length === 0) {
     if (course.exercises.length === 0) io.out(`\nverify: OK — the course at ${cl.root} has no exercises yet (no exercises/NN-slug/ folders).\n`);
     else io.out(`\nverify: OK — ${course.exercises.length} exercises, ${outcomes.length} runs (${seconds} s of runs), no problems.\n`);

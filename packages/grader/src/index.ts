@@ -53,5 +53,5 @@ export { prepareScratch, workspacePackages } from "./scratch.ts";
 export type { Scratch, Variant } from "./scratch.ts";
 export { dedent, parseTestFile } from "./test-file.ts";
 export type { StaticTest } from "./test-file.ts";
-export { runProblem, staticProblems, verifyCourse } from "./verify.ts";
+export { retryCrashedRuns, runProblem, runtimeCrash, staticProblems, verifyCourse } from "./verify.ts";
 export type { VerifyReport } from "./verify.ts";

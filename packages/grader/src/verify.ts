@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Course, Exercise, RuntimeName } from "./exercise.ts";
-import { type GradeOptions, gradeAll, planRuns, readExerciseTests, type RunOutcome, type RunPlan, runLabel } from "./grade.ts";
+import { type GradeOptions, gradeAll, gradeRun, planRuns, readExerciseTests, type RunOutcome, type RunPlan, runLabel } from "./grade.ts";
 import { parseHints } from "./hints.ts";
 
 /**
@@ -20,15 +20,17 @@ import { parseHints } from "./hints.ts";
  *
  * @example
  * ```ts
- * const report: VerifyReport = { problems: [], outcomes: [] };
+ * const report: VerifyReport = { problems: [], outcomes: [], retried: [] };
  * if (report.problems.length > 0) process.exitCode = 1;
  * ```
  */
 export interface VerifyReport {
   /** Every problem found, each starting with the exercise folder. */
   problems: string[];
-  /** Every run made. */
+  /** Every run made (for a run made twice, the second). */
   outcomes: RunOutcome[];
+  /** The runs made again because the runtime crashed the first time, each with the crash. */
+  retried: string[];
 }
 
 /**
@@ -115,6 +117,64 @@ export function runProblem(outcome: RunOutcome): string | undefined {
   return `${where} must load and fail a test, but the run did not work: ${firstFailure(outcome)}`;
 }
 
+/** What a runtime prints, or how its process ends, when it crashes (not when a test fails). */
+const CRASH = /(?:killed by|with signal) (SIGTRAP|SIGSEGV|SIGILL|SIGBUS|SIGABRT)|# Fatal error|Check failed: [^\n]*|Segmentation fault|panicked at/;
+
+/**
+ * Why a run's runtime crashed, if that is what ended it: a V8 fatal error, a segfault, a Rust
+ * panic — a crash of Node, Deno or Bun itself, which no test of a course can cause or fix, as
+ * opposed to a failed test, a timeout or an error thrown by the code under test. Seen under load
+ * about once in 20 runs of one queue test on Node 24.21 (V8's "Check failed" in
+ * `AsyncModuleExecutionFulfilled`, see `scripts/test.ts`).
+ *
+ * @param outcome - the run.
+ * @returns the crash as the runtime reported it, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { runtimeCrash } from "@multiproc/grader";
+ * runtimeCrash(outcome); // e.g. "with signal SIGTRAP", or undefined for a plain failure
+ * ```
+ */
+export function runtimeCrash(outcome: RunOutcome): string | undefined {
+  const r = outcome.results;
+  if (r.status === "pass") return undefined;
+  for (const text of [r.message, ...r.tests.map((t) => t.message)]) {
+    const m = text === undefined ? null : CRASH.exec(text);
+    if (m) return m[0];
+  }
+  return undefined;
+}
+
+/**
+ * Makes once more every run that has a problem because its runtime crashed (see
+ * {@link runtimeCrash}): the self-check judges the course, not the runtime. A run that crashes
+ * twice keeps its problem.
+ *
+ * @param outcomes - the runs; a run made again is replaced by its second outcome.
+ * @param again - makes a run again.
+ * @returns one line per run made again: which, and the first crash.
+ *
+ * @example
+ * ```ts
+ * import { gradeRun, retryCrashedRuns } from "@multiproc/grader";
+ * const retried = await retryCrashedRuns(outcomes, (plan) => gradeRun(plan, { workspace: "/work/main" }));
+ * ```
+ */
+export async function retryCrashedRuns(outcomes: RunOutcome[], again: (plan: RunPlan) => Promise<RunOutcome>): Promise<string[]> {
+  const retried: string[] = [];
+  for (let i = 0; i < outcomes.length; i++) {
+    const first = outcomes[i] as RunOutcome;
+    const crash = runProblem(first) === undefined ? undefined : runtimeCrash(first);
+    if (crash === undefined) continue;
+    const second = await again(first.plan);
+    outcomes[i] = second;
+    const label = `${first.plan.exercise.folder}: the ${first.plan.variant === "solution" ? "solution" : "untouched stub"} on ${runLabel(first.plan.runtime, first.plan.context)}`;
+    retried.push(`${label}: the runtime crashed (${crash}); made again: ${runProblem(second) === undefined ? "fine" : "still wrong"}`);
+  }
+  return retried;
+}
+
 /**
  * Runs the whole self-check.
  *
@@ -123,7 +183,7 @@ export function runProblem(outcome: RunOutcome): string | undefined {
  * @param runtime - `all` (default: every declared runtime) or one runtime.
  * @param jobs - runs at once.
  * @param onDone - progress callback.
- * @returns the problems and the runs.
+ * @returns the problems, the runs, and the runs made again after a crash of the runtime.
  *
  * @example
  * ```ts
@@ -149,9 +209,10 @@ export async function verifyCourse(
     stub.forEach((p, i) => plans.push(...(solution[i] ? [solution[i]] : []), p));
   }
   const outcomes = await gradeAll(plans, opts, jobs, (o, done) => onDone?.(o, done, plans.length));
+  const retried = await retryCrashedRuns(outcomes, (plan) => gradeRun(plan, opts));
   for (const o of outcomes) {
     const p = runProblem(o);
     if (p) problems.push(p);
   }
-  return { problems, outcomes };
+  return { problems, outcomes, retried };
 }

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { copyFixture, runCli, type Sandbox } from "./helpers.ts";
+import type { RunOutcome, RunPlan } from "../src/grade.ts";
+import { retryCrashedRuns, runProblem, runtimeCrash } from "../src/verify.ts";
 
 const SLOW = 240_000;
 let box: Sandbox | undefined;
@@ -43,4 +45,46 @@ describe("verify", () => {
     },
     SLOW,
   );
+});
+
+describe("runs whose runtime crashed", () => {
+  const plan = (variant: "solution" | "learner") =>
+    ({ exercise: { folder: "07-demo" }, runtime: "node", context: "thread", variant }) as unknown as RunPlan;
+  const outcome = (p: RunPlan, status: "pass" | "fail" | "error", message?: string): RunOutcome => ({
+    plan: p,
+    results: { version: 3, status, ...(message === undefined ? {} : { message }), tests: [{ name: "t", status: status === "error" ? "error" : status, test_code: "" }] },
+    passed: status === "pass" ? 1 : 0,
+    total: 1,
+    durationMs: 1,
+    leftoversKilled: 0,
+  });
+  const crashed = "the test run ended before it reported its results: the test process was killed by SIGTRAP.\n\n# Fatal error in , line 0\n# Check failed: (location_) != nullptr.";
+
+  it("runtimeCrash tells a crash of the runtime from a failed test or a timeout", () => {
+    expect(runtimeCrash(outcome(plan("solution"), "error", crashed))).toBe("killed by SIGTRAP");
+    expect(runtimeCrash(outcome(plan("solution"), "error", "Worker exited unexpectedly with signal SIGSEGV"))).toBe("with signal SIGSEGV");
+    expect(runtimeCrash(outcome(plan("solution"), "error", "timed out after 60 s: the tests did not finish"))).toBeUndefined();
+    expect(runtimeCrash(outcome(plan("solution"), "fail"))).toBeUndefined();
+    expect(runtimeCrash(outcome(plan("solution"), "pass"))).toBeUndefined();
+  });
+
+  it("retryCrashedRuns makes a crashed run once more, keeps the second outcome, and says so", async () => {
+    const outcomes = [outcome(plan("solution"), "error", crashed), outcome(plan("learner"), "fail"), outcome(plan("solution"), "fail")];
+    const made: RunPlan[] = [];
+    const retried = await retryCrashedRuns(outcomes, async (p) => {
+      made.push(p);
+      return outcome(p, "pass");
+    });
+    expect(made).toEqual([outcomes[0]!.plan]);
+    expect(outcomes[0]!.results.status).toBe("pass");
+    expect(outcomes[2]!.results.status).toBe("fail"); // a plain failure is not made again
+    expect(retried).toEqual(["07-demo: the solution on node-thread: the runtime crashed (killed by SIGTRAP); made again: fine"]);
+  });
+
+  it("a run that crashes twice keeps its problem", async () => {
+    const outcomes = [outcome(plan("learner"), "error", crashed)];
+    const retried = await retryCrashedRuns(outcomes, async (p) => outcome(p, "error", crashed));
+    expect(retried[0]).toContain("made again: still wrong");
+    expect(runProblem(outcomes[0]!)).toContain("07-demo: the untouched stub on node-thread must load and fail a test");
+  });
 });
