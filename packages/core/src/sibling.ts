@@ -3,7 +3,10 @@
  * file). Such a URL is a string to the compiler: unlike an import specifier, `tsc` does not
  * rewrite its `.ts` to `.js` when it builds the published package, so it takes the extension of
  * the module that names it — `.ts` when the sources run directly (Node's type stripping, Deno,
- * Bun), `.js` in the build.
+ * Bun), `.js` in the build. The build is a bundle (`scripts/build.ts`): the code that names a
+ * sibling lands in a chunk at the top of `dist/`, so every module started this way is an entry of
+ * the bundle, written there too; a sibling must therefore sit in the same folder as the module
+ * that names it in the sources as well.
  *
  * @internal
  * @module
