@@ -1,3 +1,4 @@
+import { builtCoreMissing } from "../src/systems/workers/built-core.ts";
 import { defineWorkload, jsSystem, pythonSystem, type SystemOptions } from "../src/workload.ts";
 
 /** Set on this machine, where each Node process start was reported to pay for reading it. */
@@ -10,7 +11,9 @@ const caUnset = { [caVar]: undefined };
  * spawn-join: how long it takes to start a child that does nothing and wait for it to end, for
  * every way each runtime has of starting one, and multiproc's `Process` in both contexts. Node's
  * child-process rows run with NODE_EXTRA_CA_CERTS as this environment has it and with it
- * removed; the `.ts no-op` rows show what loading a TypeScript entry adds on Node.
+ * removed; the `.ts no-op` rows show what loading a TypeScript entry adds on Node; the `npm
+ * build` rows measure multiproc as published to npm (the bundle each package builds into its `dist/`), which is
+ * what Node users run, where the other multiproc rows load the workspace's TypeScript sources.
  *
  * @example
  * ```ts
@@ -56,6 +59,17 @@ export default defineWorkload({
     jsSystem("node", `multiproc Process, thread context, ${caVar} unset`, "multiproc-spawn-join.ts", { args: ["thread"], env: caUnset }),
     jsSystem("node", `multiproc Process, process context, ${caVar} set`, "multiproc-spawn-join.ts", { args: ["process"], unavailable: caSet }),
     jsSystem("node", `multiproc Process, process context, ${caVar} unset`, "multiproc-spawn-join.ts", { args: ["process"], env: caUnset }),
+    // The same on Node with the package as published to npm (a bundle: `pnpm build` first).
+    jsSystem("node", "multiproc Process, thread context, npm build", "multiproc-spawn-join.ts", { args: ["thread", "built"], unavailable: builtCoreMissing }),
+    jsSystem("node", `multiproc Process, process context, npm build, ${caVar} set`, "multiproc-spawn-join.ts", {
+      args: ["process", "built"],
+      unavailable: () => caSet() ?? builtCoreMissing(),
+    }),
+    jsSystem("node", `multiproc Process, process context, npm build, ${caVar} unset`, "multiproc-spawn-join.ts", {
+      args: ["process", "built"],
+      env: caUnset,
+      unavailable: builtCoreMissing,
+    }),
     jsSystem("deno", "multiproc Process, thread context", "multiproc-spawn-join.ts", { args: ["thread"] }),
     jsSystem("deno", "multiproc Process, process context", "multiproc-spawn-join.ts", { args: ["process"] }),
     jsSystem("bun", "multiproc Process, thread context", "multiproc-spawn-join.ts", { args: ["thread"] }),

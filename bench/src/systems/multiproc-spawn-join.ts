@@ -4,24 +4,29 @@
  * unmeasured ones). The task's module (`workers/multiproc-noop.ts`) imports nothing but
  * `@multiproc/core`.
  *
- * Variant: the context, `thread` or `process`.
+ * Variant: the context, `thread` or `process`; a second argument `built` measures the package
+ * as published to npm (`packages/core/dist/`, see `workers/built-core.ts`) instead of the
+ * workspace's TypeScript sources. The program is never a task's module, so it needs no
+ * main-module guard.
  *
  * @module
  */
-import { isMain, Process } from "@multiproc/core";
 import { childInput, needParam, reportStartJoin, variantOf } from "./child.ts";
-import { noop } from "./workers/multiproc-noop.ts";
+import { loadBuiltCore } from "./workers/built-core.ts";
 
-if (isMain(import.meta)) {
-  const input = childInput();
-  const context = variantOf(input, ["thread", "process"] as const);
-  const count = needParam(input.params, "count");
-  const warmup = needParam(input.params, "warmup");
-  const startJoin = async (): Promise<void> => {
-    const p = new Process({ target: noop, context });
-    p.start();
-    await p.join();
-    if (p.exitCode !== 0) throw new Error(`the no-op ${context} child exited with ${p.exitCode}`);
-  };
-  await reportStartJoin(startJoin, count, warmup);
-}
+// Both copies of the library cannot be loaded here (the sources and the build): it is chosen
+// first, and nothing else imports it.
+const input = childInput();
+const context = variantOf(input, ["thread", "process"] as const);
+const built = input.args[1] === "built";
+const { Process } = built ? await loadBuiltCore() : await import("@multiproc/core");
+const { noop } = built ? await import("./workers/multiproc-noop-built.ts") : await import("./workers/multiproc-noop.ts");
+const count = needParam(input.params, "count");
+const warmup = needParam(input.params, "warmup");
+const startJoin = async (): Promise<void> => {
+  const p = new Process({ target: noop, context });
+  p.start();
+  await p.join();
+  if (p.exitCode !== 0) throw new Error(`the no-op ${context} child exited with ${p.exitCode}`);
+};
+await reportStartJoin(startJoin, count, warmup);
