@@ -57,7 +57,9 @@ for (const pkg of libraries) {
   }
   for (const [name, file] of Object.entries(RUNTIME_ENTRIES[manifest.name] ?? {})) input[name] = join(dir, file);
   const bundle = await rolldown({ input, platform: "node", external: [/^node:/, /^@multiproc\//], logLevel: "warn" });
-  await bundle.write({ dir: join(dir, "dist"), format: "esm", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", sourcemap: true });
+  // No comments: the documentation is in the declarations and the sources (both published);
+  // core's bundle is 137 KB without them, 241 KB with them, and every child reads it.
+  await bundle.write({ dir: join(dir, "dist"), format: "esm", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", sourcemap: true, comments: false });
   await bundle.close();
 }
 console.log(`built: ${libraries.filter((p) => existsSync(join(root, "packages", p, "dist", "index.js"))).map((p) => `packages/${p}/dist`).join(", ")}`);
