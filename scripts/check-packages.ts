@@ -2,7 +2,9 @@
  * Proves the published shape of every library package: builds, packs each one with `pnpm pack`
  * (which applies `publishConfig` and replaces `workspace:` ranges), installs the tarballs into a
  * scratch project and imports each package's built output there under Node, checking that the
- * `.js` and `.d.ts` files are in the tarball and that the public exports are present.
+ * `.js` and `.d.ts` files are in the tarball and that the public exports are present; then starts
+ * a child and a pool in each context from the built output under Node, Bun and Deno (who install
+ * from npm get these files too).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -32,7 +34,8 @@ if (isMain(import.meta)) {
     pool.close();
     await pool.join();
     if (squares.join() !== "1,4,9") throw new Error(context + ": a pool of the built package gave " + squares.join());
-    console.log(context + " context: a child and a pool start from the built packages");
+    const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
+    console.log(runtime + ", " + context + " context: a child and a pool start from the built packages");
   }
 }
 `;
@@ -69,6 +72,9 @@ try {
   // Children start from the built files too (their entry files are named by URL, not imported).
   writeFileSync(join(project, "run.mjs"), childrenCheck);
   execFileSync(bin("node"), ["run.mjs"], { cwd: project, stdio: "inherit", timeout: 120_000 });
+  // Bun and Deno users who install from npm get the same files.
+  execFileSync(bin("bun"), ["run.mjs"], { cwd: project, stdio: "inherit", timeout: 120_000 });
+  execFileSync(bin("deno"), ["run", "-A", "--no-lock", "--node-modules-dir=manual", "run.mjs"], { cwd: project, stdio: "inherit", timeout: 120_000 });
 } catch (err) {
   failures.push((err as Error).message);
 } finally {
@@ -78,4 +84,4 @@ if (failures.length > 0) {
   console.error("package check failed:\n- " + failures.join("\n- "));
   process.exit(1);
 }
-console.log("package check: every package packs, imports and starts children from its built output under Node");
+console.log("package check: every package packs, imports under Node, and starts children from its built output under Node, Bun and Deno");

@@ -74,5 +74,11 @@ export default defineWorkload({
     jsSystem("deno", "multiproc Process, process context", "multiproc-spawn-join.ts", { args: ["process"] }),
     jsSystem("bun", "multiproc Process, thread context", "multiproc-spawn-join.ts", { args: ["thread"] }),
     jsSystem("bun", "multiproc Process, process context", "multiproc-spawn-join.ts", { args: ["process"] }),
+    // Who installs from npm gets the bundle on Deno and Bun too (Deno's JSR users, the sources).
+    ...(["deno", "bun"] as const).flatMap((runtime) =>
+      (["thread", "process"] as const).map((context) =>
+        jsSystem(runtime, `multiproc Process, ${context} context, npm build`, "multiproc-spawn-join.ts", { args: [context, "built"], unavailable: builtCoreMissing }),
+      ),
+    ),
   ],
 });
