@@ -11,7 +11,8 @@
  * Why a bundle: every child (a worker thread or an OS process) loads the library again. Node
  * loads one module in about 0.4 ms even from its compile cache, and the library is ~55 modules:
  * measured in a worker thread, importing the package's sources took 52–69 ms, the bundle 44–51 ms,
- * an empty module 33–41 ms. Deno and Bun run the TypeScript sources (`deno.json`), as before.
+ * an empty module 33–41 ms. Who installs from npm gets the bundle on every runtime; the workspace
+ * (tests, benchmarks) and Deno's JSR users run the TypeScript sources (`deno.json`).
  *
  * Stale output is removed first.
  */
@@ -58,7 +59,7 @@ for (const pkg of libraries) {
   for (const [name, file] of Object.entries(RUNTIME_ENTRIES[manifest.name] ?? {})) input[name] = join(dir, file);
   const bundle = await rolldown({ input, platform: "node", external: [/^node:/, /^@multiproc\//], logLevel: "warn" });
   // No comments: the documentation is in the declarations and the sources (both published);
-  // core's bundle is 137 KB without them, 241 KB with them, and every child reads it.
+  // core's bundle is 142 KB without them, 241 KB with them, and every child reads it.
   await bundle.write({ dir: join(dir, "dist"), format: "esm", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", sourcemap: true, comments: false });
   await bundle.close();
 }
