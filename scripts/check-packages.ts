@@ -3,8 +3,8 @@
  * (which applies `publishConfig` and replaces `workspace:` ranges), installs the tarballs into a
  * scratch project and imports each package's built output there under Node, checking that the
  * `.js` and `.d.ts` files are in the tarball and that the public exports are present; then starts
- * a child and a pool in each context from the built output under Node, Bun and Deno (who install
- * from npm get these files too).
+ * a child, a pool and a manager in each context from the built output under Node, Bun and Deno
+ * (who install from npm get these files too).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -14,10 +14,10 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** A program that starts a child and a pool in each context from the installed packages. */
+/** A program that starts a child, a pool and a manager in each context from the installed packages. */
 const childrenCheck = `
 import { isMain, Process, task } from "@multiproc/core";
-import { Queue } from "@multiproc/ipc";
+import { Manager, Queue } from "@multiproc/ipc";
 import { Pool } from "@multiproc/pool";
 export const double = task(import.meta, async function double(queue, x) { await queue.put(2 * x); });
 export const square = task(import.meta, function square(x) { return x * x; });
@@ -34,8 +34,14 @@ if (isMain(import.meta)) {
     pool.close();
     await pool.join();
     if (squares.join() !== "1,4,9") throw new Error(context + ": a pool of the built package gave " + squares.join());
+    // A manager's server is a task of the ipc bundle itself, started by its URL.
+    const manager = await Manager.start({ context });
+    const shared = await manager.dict({ answer: 42 });
+    const answer = await shared.get("answer");
+    await manager.shutdown();
+    if (answer !== 42) throw new Error(context + ": a manager of the built package gave " + answer);
     const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
-    console.log(runtime + ", " + context + " context: a child and a pool start from the built packages");
+    console.log(runtime + ", " + context + " context: a child, a pool and a manager start from the built packages");
   }
 }
 `;
