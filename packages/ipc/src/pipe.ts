@@ -57,6 +57,11 @@ function sendFailure(error: unknown): never {
   throw error;
 }
 
+/** What `recv()` returns for a message: the object, or the bytes of a `sendBytes` message. */
+function unwrap(m: Envelope): unknown {
+  return m instanceof PipeBytes ? m.bytes : m;
+}
+
 function receiveFailure(error: unknown): never {
   if (error instanceof QueueClosedError) throw new EOFError();
   throw error;
@@ -325,6 +330,17 @@ export class Connection {
     if (what === "write" && !this.#writable) throw new TypeError(`${method}(): this end of the one-way pipe is read-only`);
   }
 
+  /** What {@link #check} would throw, as a rejected promise; `undefined` when the call may go on. */
+  #refusal(what: "read" | "write", method: string): Promise<never> | undefined {
+    if (!this.#closed && (what === "read" ? this.#readable : this.#writable)) return undefined;
+    try {
+      this.#check(what, method);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return undefined;
+  }
+
   /** Whether `close()` was called on this copy. */
   get closed(): boolean {
     return this.#closed;
@@ -346,9 +362,11 @@ export class Connection {
    * @param obj - anything the codec carries.
    * @throws TypeError on a closed or read-only end; EOFError if every copy of the other end is closed.
    */
-  async send(obj: unknown): Promise<void> {
-    this.#check("write", "send");
-    await this.#put(obj);
+  send(obj: unknown): Promise<void> {
+    // Not an async function: one promise per message instead of three (the function's, the
+    // await's and the catch's), which is a tenth of a small message's cost between threads.
+    const refused = this.#refusal("write", "send");
+    return refused ?? this.#put(obj);
   }
 
   /**
@@ -357,10 +375,9 @@ export class Connection {
    * @returns the object.
    * @throws EOFError once the other end is closed and every message it sent has been received.
    */
-  async recv(): Promise<unknown> {
-    this.#check("read", "recv");
-    const m = await this.#take();
-    return m instanceof PipeBytes ? m.bytes : m;
+  recv(): Promise<unknown> {
+    // One promise per message, as in send().
+    return this.#refusal("read", "recv") ?? this.#inbox.get().then(unwrap, receiveFailure);
   }
 
   /**
