@@ -93,6 +93,11 @@ function firstFailure(outcome: RunOutcome): string {
   return first.length > 300 ? `${first.slice(0, 300)}…` : first;
 }
 
+/** A verify run in words, e.g. "01-add: the solution on deno-thread". */
+function whichRun(plan: RunPlan): string {
+  return `${plan.exercise.folder}: the ${plan.variant === "solution" ? "solution" : "untouched stub"} on ${runLabel(plan.runtime, plan.context)}`;
+}
+
 /**
  * What is wrong with one verify run, if anything: a solution run must pass; a stub run must load
  * and fail at least one test.
@@ -108,7 +113,7 @@ function firstFailure(outcome: RunOutcome): string {
  */
 export function runProblem(outcome: RunOutcome): string | undefined {
   const { plan, results } = outcome;
-  const where = `${plan.exercise.folder}: the ${plan.variant === "solution" ? "solution" : "untouched stub"} on ${runLabel(plan.runtime, plan.context)}`;
+  const where = whichRun(plan);
   if (plan.variant === "solution") {
     return results.status === "pass" ? undefined : `${where} does not pass (${outcome.passed}/${outcome.total}): ${firstFailure(outcome)}`;
   }
@@ -169,8 +174,7 @@ export async function retryCrashedRuns(outcomes: RunOutcome[], again: (plan: Run
     if (crash === undefined) continue;
     const second = await again(first.plan);
     outcomes[i] = second;
-    const label = `${first.plan.exercise.folder}: the ${first.plan.variant === "solution" ? "solution" : "untouched stub"} on ${runLabel(first.plan.runtime, first.plan.context)}`;
-    retried.push(`${label}: the runtime crashed (${crash}); made again: ${runProblem(second) === undefined ? "fine" : "still wrong"}`);
+    retried.push(`${whichRun(first.plan)}: the runtime crashed (${crash}); made again: ${runProblem(second) === undefined ? "fine" : "still wrong"}`);
   }
   return retried;
 }
