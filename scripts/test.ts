@@ -59,6 +59,12 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): { s
   return { status: r.status ?? 1, seconds, output };
 }
 
+/** A command's output without its terminal colour codes. */
+function withoutColours(output: string): string {
+  // eslint-disable-next-line no-control-regex
+  return output.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
 /**
  * The test file during which the runtime itself crashed (a V8 fatal error ends vitest's worker
  * with SIGTRAP), if that is why the run failed. Seen on Node 24.21 about once in 20 runs of
@@ -68,8 +74,7 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): { s
  * terminations of threads waiting on a queue by hand); the step is run once more, and says so.
  */
 function crashedRuntime(output: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const plain = withoutColours(output);
   return /Worker exited unexpectedly with signal (SIGTRAP|SIGSEGV|SIGILL) during \S+ state while running test file (\S+)/.exec(plain)?.slice(1).join(" in ");
 }
 
@@ -160,8 +165,7 @@ function commandStep(name: string, cmd: string, args: string[]): StepResult {
  * one, else the command's last lines.
  */
 function whyCommandFailed(output: string): string {
-  // eslint-disable-next-line no-control-regex
-  const lines = output.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trimEnd()).filter(Boolean);
+  const lines = withoutColours(output).split("\n").map((l) => l.trimEnd()).filter(Boolean);
   const at = lines.findIndex((l) => /^verify: \d+ problems?:$/.test(l));
   const picked = at >= 0 ? lines.slice(at, at + 21) : lines.slice(-12);
   return picked.map((l) => `      ${l.length > 400 ? `${l.slice(0, 400)}…` : l}`).join("\n");
