@@ -19,7 +19,7 @@ export { allocate, copyMessageParts, isScratch, repackMessage } from "./codec/by
 export type { MessageParts } from "./codec/bytes.ts";
 export { decodeFromParts, encodeToPooledBytes, encodeToScratchBytes } from "./codec/codec.ts";
 export type { RuntimeAdapter } from "./runtime/index.ts";
-export { resolveTask, taskRef } from "./task.ts";
+export { resolveTask, resolveTaskFunction, taskRef } from "./task.ts";
 export { self as currentProcessState } from "./process/state.ts";
 import { self } from "./process/state.ts";
 

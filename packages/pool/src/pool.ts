@@ -12,7 +12,8 @@ import { AsyncResult } from "./async-result.ts";
 import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
 import { PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "./errors.ts";
 import { JobQueue } from "./job-queue.ts";
-import { jobMessage, poolWorker, type Answer, type Job } from "./worker.ts";
+import { joinResults, PACK_MIN, packNumbers } from "./numbers.ts";
+import { jobMessage, poolWorker, type Answer, type Items, type Job } from "./worker.ts";
 
 /** Options of a new pool. */
 export interface PoolOptions {
@@ -53,10 +54,10 @@ export interface AsyncOptions<T> extends CallOptions {
 interface PendingJob {
   readonly id: number;
   readonly fn: Task<unknown[], unknown>;
-  readonly items: unknown[];
+  readonly items: Items;
   readonly star: boolean;
   readonly options: CallOptions;
-  resolve(values: unknown[]): void;
+  resolve(values: Items): void;
   reject(error: unknown): void;
   worker?: WorkerSlot;
   timer?: ReturnType<typeof setTimeout>;
@@ -106,19 +107,21 @@ function exclusive(job: PendingJob): boolean {
 
 /**
  * Every item of the input. Arrays and other sync iterables are read directly (an `await` per item
- * costs a third of a large map); as with `for await`, items that are promises are awaited.
+ * costs a third of a large map). Items that are promises are the caller's to await (see
+ * `hasPromise`), as `for await` would.
  */
-async function readAll(input: Iterable<unknown> | AsyncIterable<unknown>): Promise<unknown[]> {
+function readAll(input: Iterable<unknown> | AsyncIterable<unknown>): unknown[] | Promise<unknown[]> {
   if (input === null || (typeof input !== "object" && typeof input !== "string")) {
     throw new TypeError(`the input must be an iterable or async iterable, not ${input === null ? "null" : typeof input}`);
   }
-  if (typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function") {
-    const items: unknown[] = [];
-    for await (const item of input as AsyncIterable<unknown>) items.push(item);
-    return items;
-  }
-  const items = Array.isArray(input) ? input : Array.from(input as Iterable<unknown>);
-  return hasPromise(items) ? Promise.all(items) : items;
+  if (typeof (input as Iterable<unknown>)[Symbol.iterator] !== "function") return readAsync(input as AsyncIterable<unknown>);
+  return Array.isArray(input) ? input : Array.from(input as Iterable<unknown>);
+}
+
+async function readAsync(input: AsyncIterable<unknown>): Promise<unknown[]> {
+  const items: unknown[] = [];
+  for await (const item of input) items.push(item);
+  return items;
 }
 
 /** Whether any item is a thenable (a plain loop: `some` with a closure costs a large map ~2 ms). */
@@ -130,17 +133,6 @@ function hasPromise(items: readonly unknown[]): boolean {
     }
   }
   return false;
-}
-
-/**
- * The chunks' results as one array. `concat` copies whole arrays at once (`flat()` goes item by
- * item: ~5 ms for 100,000); it takes them in batches to stay under the runtimes' argument limits.
- */
-function joinChunks(chunks: readonly unknown[][]): unknown[] {
-  if (chunks.length === 1) return chunks[0]!;
-  let out: unknown[] = [];
-  for (let i = 0; i < chunks.length; i += 1024) out = out.concat(...chunks.slice(i, i + 1024));
-  return out;
 }
 
 function reportCallbackError(error: unknown): void {
@@ -297,7 +289,7 @@ export class Pool implements AsyncDisposable {
   }
 
   /** Queues a chunk; settles with its results. */
-  #submit(fn: Task<unknown[], unknown>, items: unknown[], star: boolean, options: CallOptions): Promise<unknown[]> {
+  #submit(fn: Task<unknown[], unknown>, items: Items, star: boolean, options: CallOptions): Promise<Items> {
     return new Promise((resolve, reject) => {
       const job: PendingJob = { id: this.#nextJob++, fn, items, star, options, resolve, reject };
       if (options.signal?.aborted) return reject(options.signal.reason ?? new PoolStateError("the call was cancelled"));
@@ -454,7 +446,7 @@ export class Pool implements AsyncDisposable {
     for (const slot of this.#workers) void slot.jobs.put(null);
   }
 
-  #run(fn: Task<unknown[], unknown>, items: unknown[], star: boolean, options: CallOptions): Promise<unknown[]> {
+  #run(fn: Task<unknown[], unknown>, items: Items, star: boolean, options: CallOptions): Promise<Items> {
     return this.#submit(fn, items, star, options);
   }
 
@@ -511,11 +503,14 @@ export class Pool implements AsyncDisposable {
   }
 
   async #mapAll(fn: Task<unknown[], unknown>, input: Iterable<unknown> | AsyncIterable<unknown>, star: boolean, options: MapOptions): Promise<unknown[]> {
-    const items = await readAll(input);
-    const size = checkChunksize(options.chunksize) ?? defaultChunksize(items.length, this.#size);
-    const chunks: Promise<unknown[]>[] = [];
+    const read = readAll(input);
+    const all = read instanceof Promise ? await read : read;
+    const size = checkChunksize(options.chunksize) ?? defaultChunksize(all.length, this.#size);
+    const packed = !star && size >= PACK_MIN ? packNumbers(all) : undefined;
+    const items = packed ?? (hasPromise(all) ? await Promise.all(all) : all);
+    const chunks: Promise<Items>[] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(this.#run(fn, items.slice(i, i + size), star, options));
-    return joinChunks(await Promise.all(chunks));
+    return joinResults(await Promise.all(chunks));
   }
 
   /**
@@ -605,7 +600,7 @@ export class Pool implements AsyncDisposable {
     const size = checkChunksize(options.chunksize) ?? 1;
     const window = this.#size * PREFETCH * 2;
     const source = chunksOf(input, size);
-    type Slot = { promise: Promise<{ slot: Slot; values: unknown[] }> };
+    type Slot = { promise: Promise<{ slot: Slot; values: Items }> };
     const inFlight: Slot[] = [];
     let exhausted = false;
     let inputError: { error: unknown } | undefined;
@@ -625,7 +620,8 @@ export class Pool implements AsyncDisposable {
           return;
         }
         const slot = {} as Slot;
-        slot.promise = this.#run(fn, next.value, false, options).then((values) => ({ slot, values }));
+        const items = size >= PACK_MIN ? (packNumbers(next.value) ?? next.value) : next.value;
+        slot.promise = this.#run(fn, items, false, options).then((values) => ({ slot, values }));
         slot.promise.catch(() => {});
         inFlight.push(slot);
       }

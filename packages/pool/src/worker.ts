@@ -7,50 +7,84 @@
  * @module
  */
 import { isTask, task, type Task } from "@multiproc/core";
-import { resolveTask } from "@multiproc/core/internal";
+import { resolveTaskFunction } from "@multiproc/core/internal";
 import type { Queue } from "@multiproc/ipc";
 
 /**
  * A chunk of work: call the task (by module URL and name) on each item, spread when `star`.
  * Messages are tuples, and the task travels as its two names rather than as a task handle: the
- * envelope is encoded and decoded once per job, which for `apply` is most of the cost.
+ * envelope is encoded and decoded once per job, which for `apply` is most of the cost. A chunk
+ * of numbers travels as a `Float64Array` (see `numbers.ts`).
  */
-export type Job = readonly [id: number, moduleUrl: string, name: string, star: boolean, items: unknown[]];
+export type Job = readonly [id: number, moduleUrl: string, name: string, star: boolean, items: Items];
 
-/** A worker's answer: the chunk's results, or the first error. */
-export type Answer = readonly [id: number, worker: number, ok: true, value: unknown[]] | readonly [id: number, worker: number, ok: false, error: unknown];
+/** A chunk's items: any values, or numbers only, packed. */
+export type Items = unknown[] | Float64Array;
+
+/**
+ * A worker's answer: the chunk's results (packed when the items were packed and every result is
+ * a number), or the first error.
+ */
+export type Answer = readonly [id: number, worker: number, ok: true, value: Items] | readonly [id: number, worker: number, ok: false, error: unknown];
 
 /** The job message for `fn`. */
-export function jobMessage(id: number, fn: Task<unknown[], unknown>, star: boolean, items: unknown[]): Job {
+export function jobMessage(id: number, fn: Task<unknown[], unknown>, star: boolean, items: Items): Job {
   return [id, fn.moduleUrl, fn.name, star, items];
 }
 
-/** This worker's tasks by `moduleUrl name` (a URL has no spaces). */
-const tasks = new Map<string, Task<unknown[], unknown>>();
+type Fn = (...args: unknown[]) => unknown;
 
-/** The task a job names: from the cache, or imported once (a promise then). */
-function taskOf(job: Job): Task<unknown[], unknown> | Promise<Task<unknown[], unknown>> {
+/** This worker's task functions by `moduleUrl name` (a URL has no spaces). */
+const tasks = new Map<string, Fn>();
+
+/** The function a job names: from the cache, or imported once (a promise then). */
+function taskOf(job: Job): Fn | Promise<Fn> {
   const key = `${job[1]} ${job[2]}`;
   const known = tasks.get(key);
   if (known !== undefined) return known;
-  return resolveTask({ moduleUrl: job[1], name: job[2] }).then((t) => {
-    tasks.set(key, t);
-    return t;
+  return resolveTaskFunction({ moduleUrl: job[1], name: job[2] }).then((fn) => {
+    tasks.set(key, fn);
+    return fn;
   });
 }
 
 /** Calls the task on one item (an argument list when `star`). */
-function call(fn: Task<unknown[], unknown>, star: boolean, item: unknown): unknown {
+function call(fn: Fn, star: boolean, item: unknown): unknown {
   return star ? fn(...(item as unknown[])) : fn(item);
 }
 
+/** Runs a job's items in order (see `runItems`), numbers to numbers while the results are numbers. */
+function runJob(fn: Fn, star: boolean, items: Items): Items | Promise<unknown[]> {
+  if (!star && items instanceof Float64Array) return runNumbers(fn, items);
+  return runItems(fn, star, items, new Array<unknown>(items.length), 0);
+}
+
 /**
- * Runs a job's items in order. Synchronous while the task returns plain values; from the first
- * promise (an async task) on, each result is awaited before the next item starts.
+ * Numbers in, numbers out: the results go straight into a `Float64Array`, which the codec sends
+ * as one block of bytes, as the items came. From the first result that is not a number on, the
+ * results are collected as values (see `runItems`).
  */
-function runJob(fn: Task<unknown[], unknown>, star: boolean, items: unknown[]): unknown[] | Promise<unknown[]> {
-  const results = new Array<unknown>(items.length);
+function runNumbers(fn: Fn, items: Float64Array): Items | Promise<unknown[]> {
+  const out = new Float64Array(items.length);
   for (let i = 0; i < items.length; i++) {
+    const r = fn(items[i]);
+    if (typeof r !== "number") {
+      const results: unknown[] = Array.from(out.subarray(0, i));
+      if (r instanceof Promise) return finishAsync(fn, false, items, results, i, r);
+      results[i] = r;
+      return runItems(fn, false, items, results, i + 1);
+    }
+    out[i] = r;
+  }
+  return out;
+}
+
+/**
+ * Runs items `from` on into `results`. Synchronous while the task returns plain values; from the
+ * first promise (an async task) on, each result is awaited before the next item starts.
+ */
+function runItems(fn: Fn, star: boolean, items: Items, results: unknown[], from: number): unknown[] | Promise<unknown[]> {
+  for (let i = from; i < items.length; i++) {
     const r = call(fn, star, items[i]);
     if (r instanceof Promise) return finishAsync(fn, star, items, results, i, r);
     results[i] = r;
@@ -58,14 +92,7 @@ function runJob(fn: Task<unknown[], unknown>, star: boolean, items: unknown[]): 
   return results;
 }
 
-async function finishAsync(
-  fn: Task<unknown[], unknown>,
-  star: boolean,
-  items: unknown[],
-  results: unknown[],
-  from: number,
-  pending: Promise<unknown>,
-): Promise<unknown[]> {
+async function finishAsync(fn: Fn, star: boolean, items: Items, results: unknown[], from: number, pending: Promise<unknown>): Promise<unknown[]> {
   results[from] = await pending;
   for (let i = from + 1; i < items.length; i++) {
     const r = call(fn, star, items[i]);

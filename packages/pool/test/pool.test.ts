@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Event, SerializationError, TaskError, type ContextName } from "@multiproc/core";
 import { Pool, PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "../src/index.ts";
-import { add, oddLater, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
+import { add, identity, numberOrLabel, oddLater, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
 
@@ -26,6 +26,22 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     expect(await pool.map(square, new Set([5, 6]))).toEqual([25, 36]);
     const input = Array.from({ length: 100_000 }, (_, i) => i);
     expect(await pool.map(square, input)).toEqual(input.map((x) => x * x));
+  });
+
+  it("map over numbers: every number arrives exactly, and results may stop being numbers mid-chunk", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    const special = [NaN, -0, 0, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53 + 2, -1.5, 1e-300, 0.1];
+    const input = Array.from({ length: 64 }, (_, i) => special[i % special.length]!);
+    const echoed = await pool.map(identity, input, { chunksize: 16 });
+    expect(echoed).toHaveLength(64);
+    for (let i = 0; i < 64; i++) expect(Object.is(echoed[i], input[i]), `item ${i}: ${String(echoed[i])} for ${String(input[i])}`).toBe(true);
+    const xs = Array.from({ length: 100 }, (_, i) => i);
+    const labelled = xs.map((x) => (x === 45 ? -45 : x === 80 ? "later 80" : x < 50 ? x : `label ${x}`));
+    expect(await pool.map(numberOrLabel, xs, { chunksize: 40 })).toEqual(labelled);
+    expect(await pool.map(numberOrLabel, xs, { chunksize: 20 })).toEqual(labelled);
+    // Numbers among other values travel as they are.
+    const mixed = [...xs.slice(0, 30), "x", { n: 1 }, ...xs.slice(30, 60)];
+    expect(await pool.map(identity, mixed, { chunksize: 16 })).toEqual(mixed);
   });
 
   it("apply, applyAsync with callback, and AsyncResult", async () => {
