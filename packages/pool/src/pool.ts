@@ -509,7 +509,11 @@ export class Pool implements AsyncDisposable {
     const packed = !star && size >= PACK_MIN ? packNumbers(all) : undefined;
     const items = packed ?? (hasPromise(all) ? await Promise.all(all) : all);
     const chunks: Promise<Items>[] = [];
-    for (let i = 0; i < items.length; i += size) chunks.push(this.#run(fn, items.slice(i, i + size), star, options));
+    for (let i = 0; i < items.length; i += size) {
+      // A packed chunk is a view (the codec copies its bytes when the job is sent); an array's is a copy.
+      const chunk = items instanceof Float64Array ? items.subarray(i, i + size) : items.slice(i, i + size);
+      chunks.push(this.#run(fn, chunk, star, options));
+    }
     return joinResults(await Promise.all(chunks));
   }
 
