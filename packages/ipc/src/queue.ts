@@ -273,7 +273,12 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       (records) => {
         this.#batchedGets--;
         this.#received(records as Uint8Array | MessageParts, want);
-        return this.#takeAhead();
+        try {
+          return this.#takeAhead();
+        } finally {
+          // Only what is left after this get waits to be taken: a batch of one arms no timer.
+          if (this.aheadCount > 0) this.#startReturning();
+        }
       },
       (error: unknown) => {
         this.#batchedGets--;
@@ -300,6 +305,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       (records) => {
         this.#prefetch = undefined;
         this.#received(records as Uint8Array | MessageParts, want);
+        if (this.aheadCount > 0) this.#startReturning();
       },
       () => {
         // Empty (or closed, or gone): the next get asks again and reports what it finds.
@@ -311,7 +317,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
 
   /**
    * Adds a batch of records (see `QueueBuffer.tryTake`), or one large item's parts, behind the
-   * items already ahead.
+   * items already ahead. The caller then arms the timer that gives back what stays untaken.
    */
   #received(records: Uint8Array | MessageParts, want: number): void {
     if (this.#aheadHead > 0) {
@@ -322,7 +328,6 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       this.#ahead.push(records);
       this.#batchAt = performance.now();
       this.#batchFull = want === 1;
-      this.#startReturning();
       return;
     }
     const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
@@ -334,7 +339,6 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     }
     this.#batchAt = performance.now();
     this.#batchFull = n >= want;
-    this.#startReturning();
   }
 
   /** Arms the timer that gives back items left untaken for {@link AHEAD_IDLE_MS}. */
