@@ -310,15 +310,14 @@ export class Pool implements AsyncDisposable {
   }
 
   #dispatch(): void {
-    // Idle workers first, then the queues behind running jobs.
-    for (const wantIdle of [true, false]) {
-      for (const slot of this.#workers) {
-        if (wantIdle && slot.inFlight.size > 0) continue;
-        this.#fill(slot);
-      }
+    // Idle workers first, then the queues behind running jobs. (Runs twice per task: on the way
+    // in and on the way out. Nothing here allocates unless there is something to do.)
+    if (this.#pending.length > 0) {
+      for (const slot of this.#workers) if (slot.inFlight.size === 0) this.#fill(slot);
+      for (const slot of this.#workers) if (slot.inFlight.size > 0) this.#fill(slot);
     }
     this.#rebalance();
-    if (this.#inFlight.size > 0) void this.#pump();
+    if (this.#inFlight.size > 0 && !this.#pumping) void this.#pump();
     this.#maybeStop();
   }
 
@@ -330,10 +329,14 @@ export class Pool implements AsyncDisposable {
    */
   #rebalance(): void {
     if (this.#rebalancing !== undefined || this.#pending.length > 0 || this.#state === "terminate") return;
-    const workers = [...this.#workers];
-    const idle = workers.some((w) => w.inFlight.size === 0 && (this.#maxTasks === 0 || w.dispatched < this.#maxTasks));
-    // A worker with a job queued behind the one it runs (the fullest one first).
-    const busy = workers.filter((w) => w.inFlight.size >= 2).sort((a, b) => b.inFlight.size - a.inFlight.size)[0];
+    let idle = false;
+    // A worker with a job queued behind the one it runs (the fullest one).
+    let busy: WorkerSlot | undefined;
+    for (const w of this.#workers) {
+      const n = w.inFlight.size;
+      if (n === 0 && (this.#maxTasks === 0 || w.dispatched < this.#maxTasks)) idle = true;
+      else if (n >= 2 && (busy === undefined || n > busy.inFlight.size)) busy = w;
+    }
     if (!idle || busy === undefined) return;
     this.#rebalancing = (async () => {
       let taken: Job | null;
