@@ -120,8 +120,10 @@ export class RawValue<T extends Typecode = Typecode> extends SharedPrimitive {
    * @throws TypeError in another OS process: use `get()`/`set()` there.
    */
   get value(): ElementOf<T> {
-    // The integer types, in one step (see TypeSpec.direct).
-    if (this.#direct !== undefined) return Atomics.load(this.#direct, 0) as ElementOf<T>;
+    // The integer types, in one step (see TypeSpec.direct): a plain read, whole as the plain write
+    // of the setter is (see TypeSpec.tearFree), and as ordered as it (by the lock around them).
+    const direct = this.#direct;
+    if (direct !== undefined) return direct[0] as ElementOf<T>;
     return load(this.#spec, this.#local("value"), 0) as ElementOf<T>;
   }
 
