@@ -26,6 +26,26 @@ describe("Lock and RLock in this process", () => {
     await expect(lock.acquire({ blocking: false, timeout: 1 })).rejects.toThrow(/non-blocking/);
   });
 
+  it("releaseSync of a lock that is not held throws and leaves it usable; an RLock's count holds", () => {
+    const lock = new Lock();
+    expect(() => lock.releaseSync()).toThrow(/release unlocked lock/);
+    expect(lock.acquireSync({ blocking: false })).toBe(true);
+    expect(lock.acquireSync({ blocking: false })).toBe(false);
+    lock.releaseSync();
+    expect(() => lock.releaseSync()).toThrow(SyncStateError);
+    expect(lock.acquireSync({ blocking: false })).toBe(true);
+    lock.releaseSync();
+    const rlock = new RLock();
+    expect(() => rlock.releaseSync()).toThrow(/cannot release un-acquired lock/);
+    for (let i = 0; i < 3; i++) expect(rlock.acquireSync()).toBe(true);
+    rlock.releaseSync();
+    rlock.releaseSync();
+    rlock.releaseSync();
+    expect(() => rlock.releaseSync()).toThrow(/cannot release un-acquired lock/);
+    expect(rlock.acquireSync({ blocking: false })).toBe(true);
+    rlock.releaseSync();
+  });
+
   it("RLock: re-entrant for its holder, released as often as acquired", async () => {
     const lock = new RLock();
     expect(await lock.acquire()).toBe(true);
