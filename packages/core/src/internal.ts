@@ -18,6 +18,7 @@ export { adapter } from "./runtime/index.ts";
 export { allocate, copyMessageParts, isScratch, repackMessage } from "./codec/bytes.ts";
 export type { MessageParts } from "./codec/bytes.ts";
 export { decodeFromParts, encodeToPooledBytes, encodeToScratchBytes } from "./codec/codec.ts";
+export { packNumbers } from "./codec/encode.ts";
 export type { RuntimeAdapter } from "./runtime/index.ts";
 export { resolveTask, resolveTaskFunction, taskRef } from "./task.ts";
 export { self as currentProcessState } from "./process/state.ts";

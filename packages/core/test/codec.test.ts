@@ -18,6 +18,7 @@ import {
   UnknownHandleError,
 } from "../src/codec/index.ts";
 import { unpackMessage } from "../src/codec/bytes.ts";
+import { packNumbers } from "../src/codec/encode.ts";
 
 /** The three ways a value travels: thread target, process target, and the process byte layout. */
 const paths: ReadonlyArray<readonly [string, (v: unknown) => unknown]> = [
@@ -1054,5 +1055,19 @@ describe("pooled message bytes (internal)", () => {
       expect(Array.from(bytes)).toEqual(Array.from(encodeToBytes(values[i])));
       expect(decodeFromBytes(bytes)).toEqual(values[i]);
     });
+  });
+});
+
+describe("packNumbers (internal)", () => {
+  it("packs an array of numbers only, exactly, and refuses anything else", () => {
+    const packed = packNumbers([1, -0, NaN, 2.5, Infinity]);
+    expect(packed).toBeInstanceOf(Float64Array);
+    expect([...packed!]).toEqual([1, -0, NaN, 2.5, Infinity]);
+    expect(Object.is(packed![1], -0)).toBe(true);
+    expect(packNumbers([])).toEqual(new Float64Array(0));
+    expect(packNumbers([1, 2, "3"])).toBeUndefined();
+    expect(packNumbers([1, 2n])).toBeUndefined();
+    expect(packNumbers([1, , 3])).toBeUndefined(); // a hole is not a number
+    expect(packNumbers([1, new Number(2)])).toBeUndefined();
   });
 });

@@ -7,12 +7,13 @@
  */
 import { cpuCount, isTask, Process, TaskError, type ContextLike, type Task } from "@multiproc/core";
 import { Empty, Queue } from "@multiproc/ipc";
+import { packNumbers } from "@multiproc/core/internal";
 import { takeOneAtATime } from "@multiproc/ipc/internal";
 import { AsyncResult } from "./async-result.ts";
 import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
 import { PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "./errors.ts";
 import { JobQueue } from "./job-queue.ts";
-import { joinResults, PACK_MIN, packNumbers } from "./numbers.ts";
+import { joinResults, PACK_MIN } from "./numbers.ts";
 import { jobMessage, poolWorker, type Answer, type Items, type Job } from "./worker.ts";
 
 /** Options of a new pool. */

@@ -192,6 +192,27 @@ function encodeArray(src: readonly unknown[], st: State): unknown {
  * (or a hole); the caller then walks the array item by item.
  */
 function encodeNumbers(src: readonly unknown[], st: State): unknown {
+  const numbers = packNumbers(src);
+  if (numbers === undefined) return undefined;
+  return { [TAG]: T.numbers, b: st.bins.push(new Uint8Array(numbers.buffer)) - 1 };
+}
+
+/**
+ * The items as one `Float64Array`, or `undefined` when one of them is not a number (a hole is
+ * not), checked in the same pass. Every number (NaN, -0, ±Infinity) is kept exactly.
+ *
+ * @param src - an array.
+ * @returns the packed numbers, or undefined.
+ *
+ * @example
+ * ```ts
+ * packNumbers([1, -0, NaN]); // Float64Array [1, -0, NaN]
+ * packNumbers([1, "2"]); // undefined
+ * ```
+ *
+ * @internal
+ */
+export function packNumbers(src: readonly unknown[]): Float64Array | undefined {
   const n = src.length;
   const numbers = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -199,7 +220,7 @@ function encodeNumbers(src: readonly unknown[], st: State): unknown {
     if (typeof x !== "number") return undefined;
     numbers[i] = x;
   }
-  return { [TAG]: T.numbers, b: st.bins.push(new Uint8Array(numbers.buffer)) - 1 };
+  return numbers;
 }
 
 /** Own enumerable string-keyed properties, as structured clone takes them. */
