@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Event, SerializationError, TaskError, type ContextName } from "@multiproc/core";
 import { Pool, PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "../src/index.ts";
-import { add, identity, numberOrLabel, oddLater, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
+import { add, doubleOrExit, identity, numberOrLabel, oddLater, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
 
@@ -161,6 +161,20 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     expect(await pool.apply(add, [2, 2])).toBe(4);
     pool.close();
     await pool.join();
+  });
+
+  it("packed chunks queued behind a chunk whose worker dies run on the new worker, intact, 10 rounds", async () => {
+    await using pool = new Pool({ processes: 1, context });
+    const xs = Array.from({ length: 160 }, (_, i) => i + 0.5);
+    for (let round = 0; round < 10; round++) {
+      // One worker: the chunks of the second map wait behind the dying chunk, as views of its packed input.
+      const lost = pool.map(doubleOrExit, [1, 2, -1, ...xs.slice(0, 20)], { chunksize: 16 }).catch((e: unknown) => e);
+      const behind = pool.map(doubleOrExit, xs, { chunksize: 16 });
+      const error = await lost;
+      expect(error).toBeInstanceOf(WorkerLostError);
+      expect((error as WorkerLostError).exitCode).toBe(7);
+      expect(await behind).toEqual(xs.map((x) => 2 * x));
+    }
   });
 
   it("jobs queued behind a task whose worker dies never started: they run on the new worker, 20 rounds", async () => {
