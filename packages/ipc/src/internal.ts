@@ -5,4 +5,4 @@
  * @internal
  * @module
  */
-export { takeOneAtATime } from "./queue.ts";
+export { setSpinBeforePark, takeOneAtATime } from "./queue.ts";

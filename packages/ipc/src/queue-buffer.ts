@@ -30,8 +30,10 @@ export const MAXSIZE = 10;
 /** How many waits on NOT_EMPTY / NOT_FULL are under way: a change notifies only when some are. */
 export const NOT_EMPTY_WAITERS = 11;
 export const NOT_FULL_WAITERS = 12;
+/** Non-zero: a get of this queue parks at once, without spinning first (see `QueueBuffer.spins`). */
+export const NO_SPIN = 13;
 /** How many control cells a queue needs. */
-export const CONTROL_CELLS = 13;
+export const CONTROL_CELLS = 14;
 
 /** The cell counting the waits on a sequence cell. */
 export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
@@ -355,6 +357,19 @@ export class QueueBuffer {
       if (Atomics.load(c, COUNT) !== 0 || Atomics.load(c, CLOSED) === 1) return true;
       if ((i & 63) === 0 && performance.now() >= end) return false;
     }
+  }
+
+  /**
+   * Whether a get that finds the queue empty may spin before it parks (see {@link spinForItem}).
+   * Its user says no when threads outnumber the cores (a pool with work queued), where a spinning
+   * thread takes the core of the one that would put.
+   */
+  get spins(): boolean {
+    return this.cells[NO_SPIN] === 0;
+  }
+
+  set spins(on: boolean) {
+    Atomics.store(this.cells, NO_SPIN, on ? 0 : 1);
   }
 
   /** Closes the queue: no more puts; gets drain what is left. Wakes every waiter. */

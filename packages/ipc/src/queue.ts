@@ -89,6 +89,21 @@ export function takeOneAtATime<Q extends object>(queue: Q): Q {
   return queue;
 }
 
+/** Sets whether gets of a queue spin before they park (see `setSpinBeforePark`). */
+let setSpins: (queue: QueueBase<unknown>, on: boolean) => void;
+
+/**
+ * Says whether a get that finds `queue` empty may spin briefly before it parks, for every thread
+ * that uses its memory (the runtime's `spinBeforeParkMs`; on by default). A pool turns it off
+ * while it has more work in flight than it can wait for with a core to spare: a thread spinning
+ * there takes the core of the thread that would put.
+ *
+ * @internal
+ */
+export function setSpinBeforePark(queue: QueueBase<unknown>, on: boolean): void {
+  setSpins(queue, on);
+}
+
 /**
  * The most items a consumer receives ahead of its `get`s (in another OS process, or in a thread
  * while other threads may put; a queue used by one thread alone is not batched). It asks for
@@ -120,6 +135,12 @@ function untilOf(options: QueueWaitOptions): number {
 /** What every queue shares. */
 abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   readonly #buffer: QueueBuffer | undefined;
+
+  static {
+    setSpins = (queue, on) => {
+      if (queue.#buffer !== undefined && queue.#buffer.spins !== on) queue.#buffer.spins = on;
+    };
+  }
   /** Waits of remote peers, cancelled when the peer goes. */
   readonly #waits = new Map<number, Set<{ cancelled: boolean }>>();
   /**
@@ -477,7 +498,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    */
   #spins(buffer: QueueBuffer, options: QueueWaitOptions, peer: Peer): boolean {
     const spin = adapter.spinBeforeParkMs;
-    if (spin <= 0 || !this.#threadShared || !isSelfPeer(peer) || untilOf(options) <= performance.now()) return false;
+    if (spin <= 0 || !this.#threadShared || !buffer.spins || !isSelfPeer(peer) || untilOf(options) <= performance.now()) return false;
     return buffer.spinForItem(spin);
   }
 

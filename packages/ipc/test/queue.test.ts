@@ -3,7 +3,8 @@ import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
 import { encodeToBytes } from "@multiproc/core";
 import { decodeFromParts, type MessageParts } from "@multiproc/core/internal";
-import { LARGE_ITEM, MUTEX, QueueBuffer, READ, WRITE } from "../src/queue-buffer.ts";
+import { LARGE_ITEM, MUTEX, NO_SPIN, QueueBuffer, READ, WRITE } from "../src/queue-buffer.ts";
+import { setSpinBeforePark } from "../src/internal.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
 import { consume, echo, joinWorker, produce, produceAndLeave, putForever, putThenHang } from "./fixtures/tasks.ts";
 
@@ -240,6 +241,28 @@ describe("QueueBuffer: what gets from other processes use", () => {
 });
 
 describe.each(contexts)("Queue across the %s context", (context) => {
+  it("with spinning before parking turned off, gets on both sides park and are woken by every put", async () => {
+    const q = new Queue<[number, number]>();
+    const back = new Queue<number>();
+    // The flag lives in the queue's control memory (a protected member), where every thread reads it.
+    const control = new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
+    setSpinBeforePark(q, false);
+    setSpinBeforePark(back, false);
+    expect(control[NO_SPIN]).toBe(1);
+    const p = new Process({ target: echo, args: [q, back], context });
+    p.start();
+    // One item at a time: each get finds the queue empty, so it parks and must be woken.
+    for (let i = 0; i < 200; i++) {
+      await q.put([i, i * i]);
+      expect(await back.get()).toEqual([i, i * i]);
+    }
+    await q.close();
+    await p.join();
+    expect(p.exitCode).toBe(0);
+    setSpinBeforePark(q, true);
+    expect(control[NO_SPIN]).toBe(0);
+  });
+
   it("a consumer that took items fast and exits leaves the rest, in order", async () => {
     const q = new Queue<number>();
     for (let i = 0; i < 2000; i++) await q.put(i);

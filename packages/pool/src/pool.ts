@@ -8,7 +8,7 @@
 import { cpuCount, isTask, Process, TaskError, type ContextLike, type Task } from "@multiproc/core";
 import { Empty, Queue } from "@multiproc/ipc";
 import { packNumbers } from "@multiproc/core/internal";
-import { takeOneAtATime } from "@multiproc/ipc/internal";
+import { setSpinBeforePark, takeOneAtATime } from "@multiproc/ipc/internal";
 import { AsyncResult } from "./async-result.ts";
 import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
 import { PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "./errors.ts";
@@ -185,6 +185,10 @@ export class Pool implements AsyncDisposable {
   /** Taking a queued job back from a busy worker for an idle one (see `#rebalance`). */
   #rebalancing: Promise<void> | undefined;
   #sentStop = false;
+  /** The cores of this machine (see `#spinOnlyWithACoreToSpare`). */
+  readonly #cores = cpuCount();
+  /** Whether the pool's queues let their gets spin before they park. */
+  #spinning = true;
 
   /**
    * Starts the workers.
@@ -223,6 +227,7 @@ export class Pool implements AsyncDisposable {
       daemon: true,
       context: this.#context,
     });
+    setSpinBeforePark(jobs, this.#spinning);
     const slot: WorkerSlot = { process, jobs, inFlight: new Set(), dispatched: 0 };
     process.start();
     this.#workers.add(slot);
@@ -319,7 +324,24 @@ export class Pool implements AsyncDisposable {
     }
     this.#rebalance();
     if (this.#inFlight.size > 0 && !this.#pumping) void this.#pump();
+    this.#spinOnlyWithACoreToSpare();
     this.#maybeStop();
+  }
+
+  /**
+   * Lets a worker waiting for its next job, and this thread waiting for an answer, spin briefly
+   * before they park (waking a parked thread costs 10–250 µs) only while fewer jobs are in flight
+   * than there are cores: then a spinning thread has a core of its own. With more work in flight,
+   * a spinning thread takes the core of a thread with work to do: measured on 2 cores (Node), a
+   * `map` with chunksize 1 ran ~15 % faster without spinning, and sequential `apply` (one job in
+   * flight) ~30 % slower.
+   */
+  #spinOnlyWithACoreToSpare(): void {
+    const spin = this.#inFlight.size < this.#cores;
+    if (spin === this.#spinning) return;
+    this.#spinning = spin;
+    setSpinBeforePark(this.#answers, spin);
+    for (const slot of this.#workers) setSpinBeforePark(slot.jobs, spin);
   }
 
   /**
