@@ -3,10 +3,11 @@
  * `Float64Array` (a view of one array made from the input; `imap` packs each chunk it reads),
  * and a worker answers such a chunk with a `Float64Array` while every result is a number. The
  * codec moves a typed array as one block of bytes, so each side reads and writes the numbers
- * once (`packNumbers`, from the codec; `joinResults`; the worker's loop), instead of once to check for promises, once to encode
- * and once to decode. Before the JIT has compiled those loops — during every first call — they
- * are most of a large `map`'s cost: a first `map` of 100,000 squares on 2 worker threads went
- * from 24–32 ms to 11–17 ms on Node 24 (6 alternating runs each).
+ * once (the codec's `packNumbers`, `joinResults`, the worker's loop) instead of once to check
+ * for promises, once to encode and once to decode. Before the JIT has compiled those loops —
+ * during every first call — they are most of a large `map`'s cost: a first `map` of 100,000
+ * squares on 2 worker threads went from 24–32 ms to 11–17 ms on Node 24 (6 alternating runs
+ * each).
  *
  * @internal
  * @module
