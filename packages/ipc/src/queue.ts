@@ -98,6 +98,12 @@ let setSpins: (queue: QueueBase<unknown>, on: boolean) => void;
  * while it has more work in flight than it can wait for with a core to spare: a thread spinning
  * there takes the core of the thread that would put.
  *
+ * @example
+ * ```ts
+ * const jobs = new Queue<number>();
+ * setSpinBeforePark(jobs, false); // gets of `jobs` park at once, in every thread
+ * ```
+ *
  * @internal
  */
 export function setSpinBeforePark(queue: QueueBase<unknown>, on: boolean): void {

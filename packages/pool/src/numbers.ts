@@ -17,6 +17,11 @@ import type { Items } from "./worker.ts";
 /**
  * Chunks smaller than this are not packed: a few numbers are as cheap as text, and a typed array
  * costs an attachment per message (what `chunksize: 1` would pay per item).
+ *
+ * @example
+ * ```ts
+ * const packed = size >= PACK_MIN ? packNumbers(items) : undefined;
+ * ```
  */
 export const PACK_MIN = 16;
 
@@ -27,6 +32,11 @@ export const PACK_MIN = 16;
  *
  * @param chunks - each chunk's results.
  * @returns all results.
+ *
+ * @example
+ * ```ts
+ * joinResults([new Float64Array([1, 4]), [9, "x"]]); // [1, 4, 9, "x"]
+ * ```
  */
 export function joinResults(chunks: readonly Items[]): unknown[] {
   let packed = false;
