@@ -18,7 +18,14 @@ import type { Queue } from "@multiproc/ipc";
  */
 export type Job = readonly [id: number, moduleUrl: string, name: string, star: boolean, items: Items];
 
-/** A chunk's items: any values, or numbers only, packed. */
+/**
+ * A chunk's items: any values, or numbers only, packed.
+ *
+ * @example
+ * ```ts
+ * const items: Items = packNumbers([1, 2, 3]) ?? [1, 2, 3];
+ * ```
+ */
 export type Items = unknown[] | Float64Array;
 
 /**
