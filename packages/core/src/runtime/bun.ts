@@ -8,6 +8,7 @@
  */
 import type { RuntimeAdapter } from "./adapter.ts";
 import { connectUnix } from "./bun-stream.ts";
+import { startBunThread } from "./bun-thread.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
 /** Makes the adapter for Bun (called only on Bun: see `index.ts`). */
@@ -16,6 +17,7 @@ export function bunAdapter(): RuntimeAdapter {
     name: "bun",
     connectUnix,
     spinBeforeParkMs: 0,
+    startThread: startBunThread,
     scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
   });
 }

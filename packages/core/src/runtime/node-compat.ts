@@ -34,6 +34,8 @@ export interface RuntimeSpecifics {
    * loading `node:net` in every child; it fails with `code` `ENOENT` / `ECONNREFUSED` as Node does.
    */
   connectUnix?: (path: string) => Promise<ByteStream>;
+  /** Starts a worker thread with the runtime's own API, when that is cheaper (see `startThread`). */
+  startThread?: RuntimeAdapter["startThread"];
 }
 
 /**
@@ -217,6 +219,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     },
 
     startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void): ThreadChild {
+      if (specifics.startThread !== undefined) return specifics.startThread(entry, workerData, onError);
       const boot = specifics.threadBoot;
       const worker =
         boot === undefined
