@@ -195,6 +195,11 @@ export function taskRef(target: unknown, what: string): TaskRef {
  * @internal
  */
 export async function resolveTask(ref: TaskRef): Promise<Task<unknown[], unknown>> {
+  return (await imported(ref)).task as unknown as Task<unknown[], unknown>;
+}
+
+/** Imports a task's module and returns what it registered under the task's name. */
+async function imported(ref: TaskRef): Promise<Registered> {
   await import(ref.moduleUrl);
   const found = registry.get(ref.moduleUrl)?.get(ref.name);
   if (found === undefined) {
@@ -203,7 +208,7 @@ export async function resolveTask(ref: TaskRef): Promise<Task<unknown[], unknown
         "task(import.meta, …) at the top level of that module, outside any function, loop or main-module guard.",
     );
   }
-  return found.task as unknown as Task<unknown[], unknown>;
+  return found;
 }
 
 /**
@@ -221,8 +226,7 @@ export async function resolveTask(ref: TaskRef): Promise<Task<unknown[], unknown
  * @internal
  */
 export async function resolveTaskFunction(ref: TaskRef): Promise<(...args: unknown[]) => unknown> {
-  await resolveTask(ref);
-  return registry.get(ref.moduleUrl)!.get(ref.name)!.fn as (...args: unknown[]) => unknown;
+  return (await imported(ref)).fn as (...args: unknown[]) => unknown;
 }
 
 const taskKind = "@multiproc/core:Task";
