@@ -132,9 +132,9 @@ export class ThreadChannel extends DispatchingChannel {
 
   /**
    * @param port - the worker (parent side) or the parent port (worker side).
-   * @param awaitReady - parent side: hold messages until the worker sends `ready`, on runtimes
-   *   where a message posted before the worker's listener is attached can be lost (see
-   *   `RuntimeAdapter.threadMessagesWaitForListener`).
+   * @param awaitReady - parent side: hold messages until the worker sends `ready`. Deno's
+   *   `worker_threads` can lose a message posted before the worker's listener is attached (seen
+   *   here about once in 500 starts), so the parent waits for the worker to say it listens.
    */
   constructor(port: PortLike, awaitReady = false) {
     super();

@@ -13,13 +13,11 @@ import { runChild } from "./child.ts";
 import { helloFrame } from "../remote/server.ts";
 import { socketEnv, tokenEnv } from "./spawn.ts";
 
-const data = adapter.workerData as { multiprocChild?: boolean; announceReady?: boolean } | undefined;
+const data = adapter.workerData as { multiprocChild?: boolean } | undefined;
 if (adapter.parentPort !== null && data?.multiprocChild === true) {
-  // Listening starts here, while this module is evaluated and before any await: Bun's web Worker
-  // hands this thread the parent's messages from then on (see `threadMessagesWaitForListener`).
   const channel = new ThreadChannel(adapter.parentPort);
   runChild(channel);
-  if (data.announceReady === true) channel.announceReady();
+  channel.announceReady();
 } else {
   const path = adapter.env(socketEnv);
   const token = adapter.env(tokenEnv);

@@ -65,16 +65,13 @@ function spawnOsProcess(): RunningChild {
 
 /** Starts a worker thread running the child entry. */
 function startWorkerThread(name: string): RunningChild {
-  // Where a message posted before the worker listens may be lost, the channel holds its messages
-  // until the worker says that it listens; elsewhere they go at once, saving a round trip.
-  const awaitReady = !adapter.threadMessagesWaitForListener;
-  const worker = adapter.startThread(childEntry, { multiprocChild: true, announceReady: awaitReady }, (error) => {
+  const worker = adapter.startThread(childEntry, { multiprocChild: true }, (error) => {
     // Errors from the child's own code are reported by the child (child.ts); this is one it
     // could not report, such as a failure to load its modules.
     const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
     adapter.writeStderr(`Process ${name}:\n${text}\n`);
   });
-  const channel = new ThreadChannel(worker, awaitReady);
+  const channel = new ThreadChannel(worker, true);
   const exited = worker.exited.then((status) => {
     channel.markClosed();
     return status;

@@ -94,13 +94,6 @@ export interface RuntimeAdapter {
    * (measured with `pnpm bench apply`).
    */
   readonly spinBeforeParkMs: number;
-  /**
-   * Whether a message posted to a new worker thread before the worker listens waits for it
-   * (true on Node and Bun). Where it may be lost (Deno's `node:worker_threads`, seen about once in
-   * 500 starts), the parent holds its messages until the worker says that it listens, which costs
-   * a round trip on every start.
-   */
-  readonly threadMessagesWaitForListener: boolean;
   /** This thread's id: 0 on an OS process's main thread. */
   readonly threadId: number;
   /** Data the starting thread gave this worker thread, or `undefined` on a main thread. */

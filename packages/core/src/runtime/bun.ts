@@ -17,9 +17,6 @@ export function bunAdapter(): RuntimeAdapter {
     name: "bun",
     connectUnix,
     spinBeforeParkMs: 0,
-    // A web Worker is sent what arrives once its module has been evaluated; the child's entry
-    // listens while it is evaluated, before its first await (see `process/child-main.ts`).
-    threadMessagesWaitForListener: true,
     startThread: startBunThread,
     scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
   });

@@ -35,8 +35,6 @@ export function denoAdapter(): RuntimeAdapter {
     name: "deno",
     connectUnix,
     spinBeforeParkMs: 0.1,
-    // Deno's `node:worker_threads` can lose a message posted before the worker listens.
-    threadMessagesWaitForListener: false,
     scriptCommand: (file) => ({
       command: Deno.execPath(),
       args: ["run", ...permissionFlags(), "--no-lock", "--quiet", file],

@@ -29,8 +29,6 @@ export interface RuntimeSpecifics {
   scriptCommand(file: string): { command: string; args: string[] };
   /** See `RuntimeAdapter.spinBeforeParkMs`. */
   spinBeforeParkMs: number;
-  /** See `RuntimeAdapter.threadMessagesWaitForListener`. */
-  threadMessagesWaitForListener: boolean;
   /**
    * One attempt to connect to a Unix socket with the runtime's own API, when that is cheaper than
    * loading `node:net` in every child; it fails with `code` `ENOENT` / `ECONNREFUSED` as Node does.
@@ -130,7 +128,6 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     pid: process.pid,
     ppid: process.ppid,
     spinBeforeParkMs: specifics.spinBeforeParkMs,
-    threadMessagesWaitForListener: specifics.threadMessagesWaitForListener,
     threadId: nodeThreadId,
     workerData: nodeWorkerData,
     parentPort: wrappedParentPort,

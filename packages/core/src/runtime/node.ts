@@ -39,8 +39,6 @@ export function nodeAdapter(): RuntimeAdapter {
   return createNodeCompatAdapter({
     name: "node",
     spinBeforeParkMs: 0.1,
-    // A worker's port keeps what arrives until the worker's first listener starts it.
-    threadMessagesWaitForListener: true,
     scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
     threadBoot: { url: siblingModule(import.meta.url, "node-boot"), data: cacheDir === undefined ? {} : { multiprocCache: cacheDir } },
   });
