@@ -29,6 +29,7 @@ import {
   Reporter,
   setGlobalCounter,
   sleep,
+  waitForever,
   spawnGrandchild,
   spawnSleepingGrandchild,
   Unregistered,
@@ -98,6 +99,19 @@ describe.each(contexts)("Process in the %s context", (context) => {
     p.terminate();
     await p.join();
     expect(p.isAlive()).toBe(false);
+  });
+
+  it("a child whose target awaits a promise nothing settles runs until it is terminated", async () => {
+    // Its event loop has nothing left to do: the child must not end by itself (exit code 0), as a
+    // worker thread with an empty event loop would.
+    const p = new Process({ target: waitForever, context });
+    p.start();
+    await p.join(300);
+    expect(p.isAlive()).toBe(true);
+    expect(p.exitCode).toBeNull();
+    p.terminate();
+    await p.join();
+    expect(p.exitCode).toBe(-15);
   });
 
   it("a negative join timeout acts as 0", async () => {

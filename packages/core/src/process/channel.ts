@@ -1,7 +1,8 @@
 /**
- * The message channel between a parent and one child: typed messages, encoded with the codec, over
- * a worker's message port (thread context) or a Unix socket carrying length-prefixed frames
- * (process context). Messages sent before the socket is connected are queued.
+ * The messages between a parent and one child: typed messages, encoded with the codec. A
+ * worker-thread child gets its start in its initial data (`encodeThreadMessages`); a child OS
+ * process talks over a Unix socket carrying length-prefixed frames (`StreamChannel`), and messages
+ * sent before the socket is connected are queued.
  *
  * @internal
  * @module
@@ -39,12 +40,17 @@ export interface Channel {
   close(): void;
 }
 
-/** The part of a port the thread channel needs (a worker, or a worker's parent port). */
-export interface PortLike {
-  /** Posts a structured-clone message, transferring the given buffers. */
-  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
-  /** Registers a message listener. */
-  onMessage(cb: (message: unknown) => void): void;
+/** What a child needs of its channel to start: handlers by message type. */
+export type Receiver = Pick<Channel, "on" | "onLazy">;
+
+/** A message to send: its type, its data, and the name of its data in error messages. */
+export interface OutgoingMessage {
+  /** What the message is (`"start"`, …). */
+  readonly type: string;
+  /** Its data, encoded with the codec. */
+  readonly data: unknown;
+  /** How an error names the data (`args` → `args[1].f`); the type by default. */
+  readonly path?: string;
 }
 
 interface ThreadWire {
@@ -119,63 +125,55 @@ abstract class DispatchingChannel implements Channel {
   }
 }
 
-const readyType = "\u0000ready";
+/** A message encoded for a worker thread's initial data, and the buffers it can move there. */
+export interface ThreadMessages {
+  /** The messages, in order. */
+  readonly wires: ThreadWire[];
+  /** Their attachments: fresh buffers of the codec's own, moved rather than copied. */
+  readonly transfer: ArrayBuffer[];
+}
 
 /**
- * A channel over a worker thread's port. Its "close" is signalled by `markClosed()` (the worker's
- * exit), since ports give no reliable close event on every runtime.
+ * Encodes the messages that start a worker-thread child. They travel in the worker's initial data
+ * (`workerData`), not through its port: the child has them before its first line runs, with no
+ * message to wait for and none to lose (Deno's `node:worker_threads` can lose a message posted
+ * before the worker listens).
+ *
+ * @throws SerializationError for data that cannot be sent, naming the offending part from `path`.
  */
-export class ThreadChannel extends DispatchingChannel {
-  readonly #port: PortLike;
-  /** Messages held until the worker says it listens (see the constructor). */
-  #held: Array<[ThreadWire, ArrayBuffer[] | undefined]> | undefined;
+export function encodeThreadMessages(messages: readonly OutgoingMessage[]): ThreadMessages {
+  const wires: ThreadWire[] = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const { type, data, path } of messages) {
+    const e = encode(data, { target: "thread", path: path ?? type });
+    wires.push({ t: type, j: e.json, b: e.bins, s: e.shared });
+    for (const b of e.bins) transfer.push(b.buffer as ArrayBuffer);
+  }
+  return { wires, transfer };
+}
 
-  /**
-   * @param port - the worker (parent side) or the parent port (worker side).
-   * @param awaitReady - parent side: hold messages until the worker sends `ready`. Deno's
-   *   `worker_threads` can lose a message posted before the worker's listener is attached (seen
-   *   here about once in 500 starts), so the parent waits for the worker to say it listens.
-   */
-  constructor(port: PortLike, awaitReady = false) {
-    super();
-    this.#port = port;
-    if (awaitReady) this.#held = [];
-    port.onMessage((message) => {
-      const m = message as ThreadWire;
-      if (m === null || typeof m !== "object" || typeof m.t !== "string") return;
-      if (m.t === readyType) return this.#release();
-      this.dispatcher.dispatch(m.t, () => decode({ json: m.j, bins: m.b, shared: m.s }));
-    });
+/**
+ * The worker side of a thread child's start: hands the messages of its initial data (see
+ * {@link encodeThreadMessages}) to the handlers registered for them.
+ */
+export class ThreadStartReceiver implements Receiver {
+  readonly #dispatcher = new Dispatcher();
+
+  on(type: string, handler: (data: unknown) => void): void {
+    this.#dispatcher.on(type, handler);
   }
 
-  /** Worker side: tells the parent that this side listens. */
-  announceReady(): void {
-    this.#port.postMessage({ t: readyType, j: "null", b: [], s: [] } satisfies ThreadWire);
+  onLazy(type: string, handler: (decode: () => unknown) => void): void {
+    this.#dispatcher.onLazy(type, handler);
   }
 
-  #release(): void {
-    const held = this.#held;
-    this.#held = undefined;
-    for (const [wire, transfer] of held ?? []) this.#port.postMessage(wire, transfer);
-  }
-
-  send(type: string, data: unknown, path: string = type): void {
-    const e = encode(data, { target: "thread", path });
-    if (this.dispatcher.closed) return;
-    const wire: ThreadWire = { t: type, j: e.json, b: e.bins, s: e.shared };
-    // The codec's attachments are fresh buffers of their own: moving them saves a copy.
-    const transfer = e.bins.length === 0 ? undefined : e.bins.map((b) => b.buffer as ArrayBuffer);
-    if (this.#held !== undefined) this.#held.push([wire, transfer]);
-    else this.#port.postMessage(wire, transfer);
-  }
-
-  close(): void {
-    this.dispatcher.markClosed();
-  }
-
-  /** Marks the channel closed (the worker ended). */
-  markClosed(): void {
-    this.dispatcher.markClosed();
+  /** Delivers `wires` (what the parent encoded), in order; malformed entries are ignored. */
+  deliver(wires: unknown): void {
+    if (!Array.isArray(wires)) return;
+    for (const m of wires as ThreadWire[]) {
+      if (m === null || typeof m !== "object" || typeof m.t !== "string") continue;
+      this.#dispatcher.dispatch(m.t, () => decode({ json: m.j, bins: m.b, shared: m.s }));
+    }
   }
 }
 

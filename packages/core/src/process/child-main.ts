@@ -8,16 +8,17 @@
 // The whole package, so that every handle kind it defines can be received.
 import "../index.ts";
 import { adapter } from "../runtime/index.ts";
-import { StreamChannel, ThreadChannel } from "./channel.ts";
+import { StreamChannel, ThreadStartReceiver } from "./channel.ts";
 import { runChild } from "./child.ts";
 import { helloFrame } from "../remote/server.ts";
 import { socketEnv, tokenEnv } from "./spawn.ts";
 
-const data = adapter.workerData as { multiprocChild?: boolean } | undefined;
-if (adapter.parentPort !== null && data?.multiprocChild === true) {
-  const channel = new ThreadChannel(adapter.parentPort);
-  runChild(channel);
-  channel.announceReady();
+const data = adapter.workerData as { multiprocChild?: boolean; start?: unknown } | undefined;
+if (adapter.isWorkerThread && data?.multiprocChild === true) {
+  // A worker thread: its start came with it (see `startWorkerThread` in spawn.ts).
+  const receiver = new ThreadStartReceiver();
+  runChild(receiver);
+  receiver.deliver(data.start);
 } else {
   const path = adapter.env(socketEnv);
   const token = adapter.env(tokenEnv);

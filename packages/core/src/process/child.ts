@@ -8,7 +8,7 @@
 import { adapter } from "../runtime/index.ts";
 import { callsInFlight, drainCalls } from "../remote/objects.ts";
 import { resolveTask } from "../task.ts";
-import type { Channel } from "./channel.ts";
+import type { Receiver } from "./channel.ts";
 import { setCurrentProcess } from "./current.ts";
 import { Process, rehydrate, type StartInfo } from "./process.ts";
 import { self } from "./state.ts";
@@ -29,7 +29,7 @@ async function settleChildren(): Promise<void> {
  * Runs this child: waits for the parent's `args`, `state` and `start` messages, then runs.
  * Never returns: the child exits when `run()` is done.
  */
-export function runChild(channel: Channel): void {
+export function runChild(channel: Receiver): void {
   // Arguments and fields may hold handles of kinds that the task's module registers when it
   // is imported (a Queue from @multiproc/ipc, say): they are decoded after that import.
   let args: () => unknown = () => [];
@@ -64,6 +64,10 @@ export function runChild(channel: Channel): void {
 }
 
 async function run(info: StartInfo, args: () => unknown, state: (() => unknown) | undefined): Promise<never> {
+  // A child runs until its target settles, as in Python, even when nothing keeps its event loop
+  // alive (a target awaiting a promise nobody settles waits until it is terminated): the exit
+  // below ends it, not an empty event loop.
+  setInterval(() => {}, 1 << 30);
   let code = 0;
   try {
     for (const url of info.preload) {

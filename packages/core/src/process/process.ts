@@ -298,15 +298,11 @@ export class Process<A extends unknown[] = unknown[]> {
       preload: [...self.preload],
     };
     const state = subclass === null ? undefined : { ...this };
-    const child = startChild(context, this.#name);
-    try {
-      child.channel.send("args", this.#args, "args");
-      if (state !== undefined) child.channel.send("state", state, "this");
-      child.channel.send("start", info);
-    } catch (err) {
-      child.stop("SIGKILL");
-      throw err;
-    }
+    const child = startChild(context, this.#name, [
+      { type: "args", data: this.#args, path: "args" },
+      ...(state === undefined ? [] : [{ type: "state", data: state, path: "this" }]),
+      { type: "start", data: info },
+    ]);
     this.#child = child;
     this.#phase = "started";
     child.setKeepsAlive(!this.#daemon);

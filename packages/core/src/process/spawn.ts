@@ -8,7 +8,7 @@
 import { expectChild, forgetChild, localServer } from "../remote/server.ts";
 import { siblingModule } from "../sibling.ts";
 import { adapter, type ExitStatus } from "../runtime/index.ts";
-import { StreamChannel, ThreadChannel, type Channel } from "./channel.ts";
+import { encodeThreadMessages, StreamChannel, type OutgoingMessage } from "./channel.ts";
 import type { ContextName } from "./state.ts";
 
 /** A started child, in either context. */
@@ -17,8 +17,6 @@ export interface RunningChild {
   readonly pid: number;
   /** The child's thread id: a worker's id, or 0 for an OS process. */
   readonly threadId: number;
-  /** The channel to the child. */
-  readonly channel: Channel;
   /** Resolves when the child has ended. */
   readonly exited: Promise<ExitStatus>;
   /** Stops the child: a signal for an OS process, `terminate()` for a thread. */
@@ -40,12 +38,14 @@ function randomToken(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Starts a child OS process running the child entry. */
-function spawnOsProcess(): RunningChild {
+/** Starts a child OS process running the child entry; `start` goes to it once it connects. */
+function spawnOsProcess(start: readonly OutgoingMessage[]): RunningChild {
   const srv = localServer();
   const token = randomToken();
   const channel = new StreamChannel();
   channel.unref();
+  // Encoded now, so that data that cannot be sent throws before a child exists.
+  for (const { type, data, path } of start) channel.send(type, data, path);
   expectChild(token, channel);
   const child = adapter.spawnProcess(childEntry, { [socketEnv]: srv.path, [tokenEnv]: token });
   const exited = child.exited.then((status) => {
@@ -56,40 +56,41 @@ function spawnOsProcess(): RunningChild {
   return {
     pid: child.pid,
     threadId: 0,
-    channel,
     exited,
     stop: (signal) => child.kill(signal),
     setKeepsAlive: (keep) => (keep ? child.ref() : child.unref()),
   };
 }
 
-/** Starts a worker thread running the child entry. */
-function startWorkerThread(name: string): RunningChild {
-  const worker = adapter.startThread(childEntry, { multiprocChild: true }, (error) => {
-    // Errors from the child's own code are reported by the child (child.ts); this is one it
-    // could not report, such as a failure to load its modules.
-    const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
-    adapter.writeStderr(`Process ${name}:\n${text}\n`);
-  });
-  const channel = new ThreadChannel(worker, true);
-  const exited = worker.exited.then((status) => {
-    channel.markClosed();
-    return status;
-  });
+/** Starts a worker thread running the child entry, with `start` in its initial data. */
+function startWorkerThread(name: string, start: readonly OutgoingMessage[]): RunningChild {
+  // Encoded first, so that data that cannot be sent throws before a worker exists.
+  const { wires, transfer } = encodeThreadMessages(start);
+  const worker = adapter.startThread(
+    childEntry,
+    { multiprocChild: true, start: wires },
+    (error) => {
+      // Errors from the child's own code are reported by the child (child.ts); this is one it
+      // could not report, such as a failure to load its modules.
+      const text = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+      adapter.writeStderr(`Process ${name}:\n${text}\n`);
+    },
+    transfer,
+  );
   return {
     pid: adapter.pid,
     threadId: worker.threadId,
-    channel,
-    exited,
+    exited: worker.exited,
     stop: () => worker.terminate(),
     setKeepsAlive: (keep) => (keep ? worker.ref() : worker.unref()),
   };
 }
 
 /**
- * Starts a child in `context`. Messages can be sent on its channel at once; they are delivered
- * when the child is ready.
+ * Starts a child in `context`, sending it `start`: the messages it needs to run (see `child.ts`).
+ *
+ * @throws SerializationError if a message's data cannot be sent; no child is started then.
  */
-export function startChild(context: ContextName, name: string): RunningChild {
-  return context === "thread" ? startWorkerThread(name) : spawnOsProcess();
+export function startChild(context: ContextName, name: string, start: readonly OutgoingMessage[]): RunningChild {
+  return context === "thread" ? startWorkerThread(name, start) : spawnOsProcess(start);
 }

@@ -59,25 +59,12 @@ export interface OsChild extends Refable {
 export interface ThreadChild extends Refable {
   /** The worker's thread id, unique within this OS process. */
   readonly threadId: number;
-  /** Posts a message (structured clone; SharedArrayBuffers are shared). */
-  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
-  /** Calls `cb` with each message from the worker. */
-  onMessage(cb: (message: unknown) => void): void;
   /** Resolves once when the worker has ended, with its exit code. */
   readonly exited: Promise<ExitStatus>;
   /** Stops the worker as soon as possible. */
   terminate(): void;
 }
 
-/** The side of a worker thread that talks to its parent. */
-export interface ParentPort {
-  /** Posts a message to the parent. */
-  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
-  /** Calls `cb` with each message from the parent. */
-  onMessage(cb: (message: unknown) => void): void;
-  /** Lets this thread end while the port is open. */
-  unref(): void;
-}
 
 /** Everything multiproc needs from a runtime. */
 export interface RuntimeAdapter {
@@ -98,8 +85,8 @@ export interface RuntimeAdapter {
   readonly threadId: number;
   /** Data the starting thread gave this worker thread, or `undefined` on a main thread. */
   readonly workerData: unknown;
-  /** The port to the thread that started this worker, or `null` on a main thread. */
-  readonly parentPort: ParentPort | null;
+  /** Whether this is a worker thread (rather than an OS process's main thread). */
+  readonly isWorkerThread: boolean;
   /** The file URL of the program's entry script, or `undefined` on a worker thread. */
   entryUrl(): string | undefined;
   /** The number of CPUs this process may use. */
@@ -121,10 +108,11 @@ export interface RuntimeAdapter {
   /** Starts `entry` as a child OS process of the same runtime, inheriting stdio. */
   spawnProcess(entry: URL, env: Record<string, string>): OsChild;
   /**
-   * Starts `entry` as a worker thread. `onError` receives an error the worker did not catch
-   * itself (one thrown while its modules load, say); the worker then ends with code 1.
+   * Starts `entry` as a worker thread with `workerData`, moving the `transfer` buffers into it.
+   * `onError` receives an error the worker did not catch itself (one thrown while its modules
+   * load, say); the worker then ends with code 1.
    */
-  startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void): ThreadChild;
+  startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void, transfer?: ArrayBuffer[]): ThreadChild;
   /** Sends a signal to any process by pid; returns false if there is no such process. */
   signalPid(pid: number, signal: "SIGTERM" | "SIGKILL" | 0): boolean;
   /**

@@ -5,8 +5,8 @@
  * `Worker` wraps the same thread, but starting one through it costs more: measured (8 starts each,
  * medians), a worker that imports the library and posts a message back was ready in 13 ms through
  * the web `Worker` and 23 ms through `node:worker_threads`. Inside the thread nothing changes: the
- * child uses `node:worker_threads` (`parentPort`, `workerData`, `threadId`), which Bun provides in
- * web workers too.
+ * child uses `node:worker_threads` (`workerData`, `threadId`), which Bun provides in web workers
+ * too.
  *
  * @internal
  * @module
@@ -14,17 +14,18 @@
 import type { ExitStatus, ThreadChild } from "./adapter.ts";
 
 /**
- * Starts `entry` as a worker thread with `workerData`. An error the worker does not catch goes
- * to `onError` (and is not reported again by Bun in this thread); the worker then ends with code 1.
+ * Starts `entry` as a worker thread with `workerData`, moving the `transfer` buffers into it. An
+ * error the worker does not catch goes to `onError` (and is not reported again by Bun in this
+ * thread); the worker then ends with code 1.
  *
  * @example
  * ```ts
  * const child = startBunThread(new URL("./child.ts", import.meta.url), { n: 1 }, console.error);
- * child.onMessage((m) => console.log(m));
+ * console.log((await child.exited).code);
  * ```
  */
-export function startBunThread(entry: URL, workerData: unknown, onError: (error: unknown) => void): ThreadChild {
-  const worker = new Worker(entry, { workerData } as WorkerOptions);
+export function startBunThread(entry: URL, workerData: unknown, onError: (error: unknown) => void, transfer: ArrayBuffer[] = []): ThreadChild {
+  const worker = new Worker(entry, { workerData, transferList: transfer } as WorkerOptions);
   worker.addEventListener("error", (event) => {
     event.preventDefault();
     onError((event as ErrorEvent).error ?? new Error((event as ErrorEvent).message));
@@ -38,8 +39,6 @@ export function startBunThread(entry: URL, workerData: unknown, onError: (error:
   });
   return {
     threadId: worker.threadId,
-    postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
-    onMessage: (cb) => worker.addEventListener("message", (event) => cb((event as MessageEvent).data)),
     exited,
     terminate: () => worker.terminate(),
     ref: () => {

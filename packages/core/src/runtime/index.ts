@@ -31,4 +31,4 @@ function make(): RuntimeAdapter {
 
 /** The adapter for the current runtime. */
 export const adapter: RuntimeAdapter = make();
-export type { ByteStream, ExitStatus, OsChild, ParentPort, Refable, RuntimeAdapter, StreamServer, ThreadChild } from "./adapter.ts";
+export type { ByteStream, ExitStatus, OsChild, Refable, RuntimeAdapter, StreamServer, ThreadChild } from "./adapter.ts";

@@ -13,7 +13,7 @@ import { availableParallelism, constants as osConstants, cpus, tmpdir } from "no
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parentPort as nodeParentPort, threadId as nodeThreadId, Worker, workerData as nodeWorkerData } from "node:worker_threads";
-import type { ByteStream, ExitStatus, OsChild, ParentPort, RuntimeAdapter, StreamServer, ThreadChild } from "./adapter.ts";
+import type { ByteStream, ExitStatus, OsChild, RuntimeAdapter, StreamServer, ThreadChild } from "./adapter.ts";
 import type { RuntimeName } from "./detect.ts";
 
 /** What a runtime's own adapter supplies. */
@@ -107,15 +107,6 @@ function socketPath(): string {
   return join(tmpdir(), `multiproc-${process.pid}-${uniqueSuffix()}.sock`);
 }
 
-const wrappedParentPort: ParentPort | null =
-  nodeParentPort === null
-    ? null
-    : {
-        postMessage: (message, transfer) => nodeParentPort!.postMessage(message, transfer),
-        onMessage: (cb) => nodeParentPort!.on("message", cb),
-        unref: () => nodeParentPort!.unref(),
-      };
-
 /**
  * Builds an adapter from Node's APIs plus the runtime's specifics.
  *
@@ -130,7 +121,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     spinBeforeParkMs: specifics.spinBeforeParkMs,
     threadId: nodeThreadId,
     workerData: nodeWorkerData,
-    parentPort: wrappedParentPort,
+    isWorkerThread: nodeParentPort !== null,
 
     entryUrl(): string | undefined {
       const script = process.argv[1];
@@ -218,13 +209,13 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
       };
     },
 
-    startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void): ThreadChild {
-      if (specifics.startThread !== undefined) return specifics.startThread(entry, workerData, onError);
+    startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void, transfer: ArrayBuffer[] = []): ThreadChild {
+      if (specifics.startThread !== undefined) return specifics.startThread(entry, workerData, onError, transfer);
       const boot = specifics.threadBoot;
       const worker =
         boot === undefined
-          ? new Worker(entry, { workerData })
-          : new Worker(boot.url, { workerData: { ...(workerData as object), ...boot.data, multiprocEntry: entry.href } });
+          ? new Worker(entry, { workerData, transferList: transfer })
+          : new Worker(boot.url, { workerData: { ...(workerData as object), ...boot.data, multiprocEntry: entry.href }, transferList: transfer });
       // Handled here, an error is not rethrown in the parent.
       worker.on("error", onError);
       let ended = false;
@@ -236,8 +227,6 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
       });
       return {
         threadId: worker.threadId,
-        postMessage: (message, transfer) => worker.postMessage(message, transfer),
-        onMessage: (cb) => worker.on("message", cb),
         exited,
         terminate: () => void worker.terminate(),
         ref: () => {
