@@ -29,7 +29,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
  * becomes an entry of the bundle, at the top of `dist/`.
  */
 const RUNTIME_ENTRIES: Record<string, Record<string, string>> = {
-  "@multiproc/core": { "child-main": "src/process/child-main.ts", "node-boot": "src/runtime/node-boot.ts" },
+  "@multiproc/core": { "child-main": "src/process/child-main.ts" },
 };
 
 interface Manifest {

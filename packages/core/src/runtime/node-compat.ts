@@ -20,11 +20,6 @@ import type { RuntimeName } from "./detect.ts";
 export interface RuntimeSpecifics {
   /** The runtime's name. */
   name: RuntimeName;
-  /**
-   * A module to start worker threads with instead of the entry; it gets the entry's URL as
-   * `workerData.multiprocEntry` and must import it (Node uses this to turn its compile cache on).
-   */
-  threadBoot?: { url: URL; data: Record<string, unknown> };
   /** The command line that runs a TypeScript/JavaScript file with this runtime. */
   scriptCommand(file: string): { command: string; args: string[] };
   /** See `RuntimeAdapter.spinBeforeParkMs`. */
@@ -211,11 +206,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
 
     startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void, transfer: ArrayBuffer[] = []): ThreadChild {
       if (specifics.startThread !== undefined) return specifics.startThread(entry, workerData, onError, transfer);
-      const boot = specifics.threadBoot;
-      const worker =
-        boot === undefined
-          ? new Worker(entry, { workerData, transferList: transfer })
-          : new Worker(boot.url, { workerData: { ...(workerData as object), ...boot.data, multiprocEntry: entry.href }, transferList: transfer });
+      const worker = new Worker(entry, { workerData, transferList: transfer });
       // Handled here, an error is not rethrown in the parent.
       worker.on("error", onError);
       let ended = false;

@@ -10,7 +10,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RuntimeAdapter } from "./adapter.ts";
-import { siblingModule } from "../sibling.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
 /**
@@ -19,7 +18,9 @@ import { createNodeCompatAdapter } from "./node-compat.ts";
  * Every child and worker loads multiproc's TypeScript sources again; Node strips their types each
  * time unless its compile cache is on. Measured here: a process-context start+join goes from
  * ~230 ms to ~90 ms, a thread-context one from ~110 ms to ~65 ms. Turned on for this process (if
- * nobody chose otherwise) and, through the environment, for its children and workers.
+ * nobody chose otherwise) and, through the environment (`NODE_COMPILE_CACHE`), for its children
+ * and its worker threads: Node 24 reads it from the environment a worker is given, so a worker
+ * needs no boot module of its own to turn it on.
  */
 export function nodeAdapter(): RuntimeAdapter {
   // Looked up here, not imported: this module is also imported on Deno, whose `node:module` has
@@ -40,6 +41,5 @@ export function nodeAdapter(): RuntimeAdapter {
     name: "node",
     spinBeforeParkMs: 0.1,
     scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
-    threadBoot: { url: siblingModule(import.meta.url, "node-boot"), data: cacheDir === undefined ? {} : { multiprocCache: cacheDir } },
   });
 }
