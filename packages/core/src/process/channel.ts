@@ -105,12 +105,9 @@ class Dispatcher {
   }
 }
 
-/** What both channels share: handlers by message type, and closing. */
-abstract class DispatchingChannel implements Channel {
+/** Handlers by message type: what a thread child's start and a stream channel share. */
+class DispatchingReceiver implements Receiver {
   protected readonly dispatcher = new Dispatcher();
-
-  abstract send(type: string, data: unknown, path?: string): void;
-  abstract close(): void;
 
   on(type: string, handler: (data: unknown) => void): void {
     this.dispatcher.on(type, handler);
@@ -118,10 +115,6 @@ abstract class DispatchingChannel implements Channel {
 
   onLazy(type: string, handler: (decode: () => unknown) => void): void {
     this.dispatcher.onLazy(type, handler);
-  }
-
-  onClose(cb: () => void): void {
-    this.dispatcher.onClose(cb);
   }
 }
 
@@ -156,23 +149,13 @@ export function encodeThreadMessages(messages: readonly OutgoingMessage[]): Thre
  * The worker side of a thread child's start: hands the messages of its initial data (see
  * {@link encodeThreadMessages}) to the handlers registered for them.
  */
-export class ThreadStartReceiver implements Receiver {
-  readonly #dispatcher = new Dispatcher();
-
-  on(type: string, handler: (data: unknown) => void): void {
-    this.#dispatcher.on(type, handler);
-  }
-
-  onLazy(type: string, handler: (decode: () => unknown) => void): void {
-    this.#dispatcher.onLazy(type, handler);
-  }
-
+export class ThreadStartReceiver extends DispatchingReceiver {
   /** Delivers `wires` (what the parent encoded), in order; malformed entries are ignored. */
   deliver(wires: unknown): void {
     if (!Array.isArray(wires)) return;
     for (const m of wires as ThreadWire[]) {
       if (m === null || typeof m !== "object" || typeof m.t !== "string") continue;
-      this.#dispatcher.dispatch(m.t, () => decode({ json: m.j, bins: m.b, shared: m.s }));
+      this.dispatcher.dispatch(m.t, () => decode({ json: m.j, bins: m.b, shared: m.s }));
     }
   }
 }
@@ -197,7 +180,7 @@ function typeBytesOf(type: string): Uint8Array {
 }
 
 /** A channel over a Unix socket, which may be attached after messages were sent. */
-export class StreamChannel extends DispatchingChannel implements Refable {
+export class StreamChannel extends DispatchingReceiver implements Channel, Refable {
   #stream: ByteStream | undefined;
   readonly #queued: Uint8Array[] = [];
   readonly #raw = new Map<string, (body: Uint8Array) => void>();
@@ -225,6 +208,10 @@ export class StreamChannel extends DispatchingChannel implements Refable {
     for (const payload of early) this.#receive(payload);
     stream.onClose(() => this.dispatcher.markClosed());
     for (const bytes of this.#queued.splice(0)) stream.write(bytes);
+  }
+
+  onClose(cb: () => void): void {
+    this.dispatcher.onClose(cb);
   }
 
   #receive(payload: Uint8Array): void {
