@@ -133,6 +133,12 @@ export interface ThreadMessages {
  * before the worker listens).
  *
  * @throws SerializationError for data that cannot be sent, naming the offending part from `path`.
+ *
+ * @example
+ * ```ts
+ * const { wires, transfer } = encodeThreadMessages([{ type: "args", data: [1, "a"], path: "args" }]);
+ * adapter.startThread(entry, { multiprocChild: true, start: wires }, console.error, transfer);
+ * ```
  */
 export function encodeThreadMessages(messages: readonly OutgoingMessage[]): ThreadMessages {
   const wires: ThreadWire[] = [];
@@ -148,6 +154,13 @@ export function encodeThreadMessages(messages: readonly OutgoingMessage[]): Thre
 /**
  * The worker side of a thread child's start: hands the messages of its initial data (see
  * {@link encodeThreadMessages}) to the handlers registered for them.
+ *
+ * @example
+ * ```ts
+ * const receiver = new ThreadStartReceiver();
+ * receiver.on("start", (info) => console.log(info));
+ * receiver.deliver((adapter.workerData as { start: unknown }).start);
+ * ```
  */
 export class ThreadStartReceiver extends DispatchingReceiver {
   /** Delivers `wires` (what the parent encoded), in order; malformed entries are ignored. */

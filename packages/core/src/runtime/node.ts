@@ -26,15 +26,13 @@ export function nodeAdapter(): RuntimeAdapter {
   // Looked up here, not imported: this module is also imported on Deno, whose `node:module` has
   // no `enableCompileCache` export (a static import of it fails to link there).
   const { enableCompileCache } = process.getBuiltinModule("node:module");
-  let cacheDir: string | undefined = process.env.NODE_COMPILE_CACHE;
-  if (cacheDir === undefined && process.env.NODE_DISABLE_COMPILE_CACHE === undefined && typeof enableCompileCache === "function") {
-    cacheDir = join(tmpdir(), "multiproc-node-compile-cache");
+  if (process.env.NODE_COMPILE_CACHE === undefined && process.env.NODE_DISABLE_COMPILE_CACHE === undefined && typeof enableCompileCache === "function") {
+    const cacheDir = join(tmpdir(), "multiproc-node-compile-cache");
     try {
       enableCompileCache(cacheDir);
       process.env.NODE_COMPILE_CACHE = cacheDir;
     } catch {
       // A cache is an optimisation: without one, everything still works.
-      cacheDir = undefined;
     }
   }
   return createNodeCompatAdapter({
