@@ -8,7 +8,7 @@
  * @internal
  * @module
  */
-import { allocate, copyMessageParts, deadline, localHolder, type MessageParts, waitChange, wake } from "@multiproc/core/internal";
+import { allocate, attachmentBuffers, copyMessageParts, deadline, localHolder, type MessageParts, waitChange, wake } from "@multiproc/core/internal";
 
 /**
  * Cell indexes in the control buffer. MUTEX holds the token of the thread in the critical section
@@ -73,10 +73,10 @@ export const LARGE_ITEM = 64 * 1024;
  * copied whole. Bytes that are not a well-formed message are copied whole, so that decoding
  * them reports the error (the record is consumed either way).
  */
-function takeOut(bytes: Uint8Array, from: number, length: number): TakenItem {
+function takeOut(bytes: Uint8Array, from: number, length: number, into?: Uint8Array[]): TakenItem {
   if (length > LARGE_ITEM) {
     try {
-      return copyMessageParts(bytes.subarray(from, from + length));
+      return copyMessageParts(bytes.subarray(from, from + length), into);
     } catch {
       // Reported when decoded.
     }
@@ -99,6 +99,8 @@ export class QueueBuffer {
   readonly cells: Int32Array;
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
+  /** Buffers made for the attachments of the large item a get expects to take (see #prepare). */
+  #spare: Uint8Array[] | undefined;
 
   constructor(control?: SharedArrayBuffer, data?: SharedArrayBuffer, maxsize = 0) {
     this.control = control ?? new SharedArrayBuffer(CONTROL_CELLS * 4);
@@ -273,16 +275,42 @@ export class QueueBuffer {
     this.data.grow(Math.min(MAX_BYTES, wanted));
   }
 
+  /**
+   * Before a get takes the mutex: when the oldest item is large, makes the buffers it will be
+   * copied into now (see `attachmentBuffers`), so that the page faults of fresh memory are not
+   * paid while the mutex is held and the producers wait. The records are read without the
+   * mutex, so what is read may be changing: the buffers are only a guess, which the copy uses
+   * if they fit the item it takes, and keeps for a later get otherwise.
+   */
+  #prepare(): void {
+    const c = this.cells;
+    if (Atomics.load(c, COUNT) === 0) return;
+    const read = Atomics.load(c, READ);
+    const size = this.#bytes.byteLength;
+    if (read + 4 > size) return;
+    const length = this.#view.getUint32(read);
+    if (length <= LARGE_ITEM || read + 4 + length > size) return;
+    this.#spare = attachmentBuffers(this.#bytes.subarray(read + 4, read + 4 + length), this.#spare);
+  }
+
+  /** Takes the oldest item's attachments into the spare buffers when they fit it. */
+  #takeOut(from: number, length: number): TakenItem {
+    const item = takeOut(this.#bytes, from, length, this.#spare);
+    if (typeof item === "object" && !(item instanceof Uint8Array) && item.bins[0] === this.#spare?.[0]) this.#spare = undefined;
+    return item;
+  }
+
   /** Takes the oldest item, or says why there is none. */
   tryGet(): TakenItem | "empty" | "closed" | "busy" {
     const c = this.cells;
     let item: TakenItem;
+    this.#prepare();
     if (!this.#lock()) return "busy";
     try {
       if (Atomics.load(c, COUNT) === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
       const read = Atomics.load(c, READ);
       const length = this.#view.getUint32(read);
-      item = takeOut(this.#bytes, read + 4, length);
+      item = this.#takeOut(read + 4, length);
       // One store consumes the record (see #repair): WRITE first when it was the last one.
       if (read + 4 + length >= Atomics.load(c, WRITE)) {
         Atomics.store(c, WRITE, 0);
@@ -307,6 +335,7 @@ export class QueueBuffer {
   tryTake(most: number): Uint8Array | MessageParts | "empty" | "closed" | "busy" {
     const c = this.cells;
     let records: Uint8Array | MessageParts;
+    this.#prepare();
     if (!this.#lock()) return "busy";
     try {
       const count = Atomics.load(c, COUNT);
@@ -320,7 +349,7 @@ export class QueueBuffer {
         const length = this.#view.getUint32(end);
         if (length > LARGE_ITEM) {
           if (taken > 0) break;
-          parts = takeOut(this.#bytes, end + 4, length);
+          parts = this.#takeOut(end + 4, length);
         }
         end += 4 + length;
         taken++;
