@@ -17,7 +17,7 @@ import {
   type Target,
   UnknownHandleError,
 } from "../src/codec/index.ts";
-import { attachmentBuffers, copyMessageParts, packMessage, unpackMessage } from "../src/codec/bytes.ts";
+import { allocateScratch, attachmentBuffers, copyMessageParts, packMessage, unpackMessage } from "../src/codec/bytes.ts";
 import { packNumbers } from "../src/codec/encode.ts";
 
 /** The three ways a value travels: thread target, process target, and the process byte layout. */
@@ -872,15 +872,46 @@ describe("byte layout and corrupt input", () => {
   it("lays out magic, version, lengths, JSON text and attachments", () => {
     const bytes = encodeToBytes(sample);
     const msg = encode(sample);
-    expect([...bytes.subarray(0, 4)]).toEqual([0x4d, 0x50, 0x43, 1]); // "MPC", version 1
+    expect([...bytes.subarray(0, 4)]).toEqual([0x4d, 0x50, 0x43, 2]); // "MPC", version 2
     const u32 = (at: number) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(at);
     const jsonLength = u32(4);
     expect(u32(8)).toBe(2);
     expect([u32(12), u32(16)]).toEqual([5, 16]);
     const json = new TextDecoder().decode(bytes.subarray(20, 20 + jsonLength));
     expect(json).toBe(msg.json);
-    expect(bytes.byteLength).toBe(20 + jsonLength + 5 + 16);
-    expect([...bytes.subarray(20 + jsonLength, 25 + jsonLength)]).toEqual([1, 2, 3, 4, 5]);
+    // Each attachment starts at a multiple of 8, after zeros; the message ends with the last one.
+    const align8 = (n: number) => Math.ceil(n / 8) * 8;
+    const first = align8(20 + jsonLength);
+    const second = align8(first + 5);
+    expect(bytes.byteLength).toBe(second + 16);
+    expect([...bytes.subarray(20 + jsonLength, first)].every((b) => b === 0)).toBe(true);
+    expect([...bytes.subarray(first, first + 5)]).toEqual([1, 2, 3, 4, 5]);
+    expect([...bytes.subarray(first + 5, second)]).toEqual([0, 0, 0]);
+    expect(new Float64Array(bytes.slice(second).buffer)).toEqual(new Float64Array([0.5, -1]));
+  });
+
+  it("keeps attachments 8-aligned and the padding zero, whatever the JSON text's length and the memory reused", async () => {
+    const { encodeToPooledBytes } = await import("../src/codec/codec.ts");
+    const align8 = (n: number) => Math.ceil(n / 8) * 8;
+    for (let n = 0; n < 16; n++) {
+      const value = { s: "x".repeat(n), a: new Uint8Array(3).fill(0xff), b: new Uint8Array(9).fill(0xfe) };
+      // Pooled bytes reuse a slab that earlier messages (full of 0xff and 0xfe) were written to.
+      for (const bytes of [encodeToBytes(value), encodeToPooledBytes(value, "value")]) {
+        const offsets = unpackMessage(bytes).bins.map((bin) => bin.byteOffset - bytes.byteOffset);
+        const jsonEnd = 20 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(4);
+        expect(offsets).toEqual([align8(jsonEnd), align8(align8(jsonEnd) + 3)]);
+        expect([...bytes.subarray(jsonEnd, offsets[0])].every((b) => b === 0)).toBe(true);
+        expect([...bytes.subarray(offsets[0]! + 3, offsets[1])].every((b) => b === 0)).toBe(true);
+        expect(decodeFromBytes(bytes)).toEqual(value);
+      }
+    }
+    // Scratch memory holds the last large message encoded on this thread: none of it shows.
+    allocateScratch(1 << 16).fill(0xee);
+    const packed = packMessage('"x"', [new Uint8Array(5001).fill(1), new Uint8Array(9).fill(2)], "scratch");
+    // Header 20 bytes, JSON text 3, one zero, the first attachment at 24, seven zeros, the second at 5032.
+    expect(unpackMessage(packed).bins.map((bin) => bin.byteOffset - packed.byteOffset)).toEqual([24, 5032]);
+    expect([...packed.subarray(23, 24)]).toEqual([0]);
+    expect([...packed.subarray(24 + 5001, 5032)]).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
   it("encodes long and non-ASCII JSON text as UTF-8 exactly like TextEncoder", () => {
@@ -911,8 +942,8 @@ describe("byte layout and corrupt input", () => {
     badMagic[0] = 0x58;
     expect(deserializationError(() => decodeFromBytes(badMagic)).message).toMatch(/bad magic/);
     const badVersion = bytes.slice();
-    badVersion[3] = 2;
-    expect(deserializationError(() => decodeFromBytes(badVersion)).message).toMatch(/layout version 2/);
+    badVersion[3] = 1;
+    expect(deserializationError(() => decodeFromBytes(badVersion)).message).toMatch(/layout version 1/);
     const badUtf8 = encodeToBytes("ab");
     badUtf8[13] = 0xff; // inside the JSON text "\"ab\""
     expect(deserializationError(() => decodeFromBytes(badUtf8)).message).toMatch(/not valid UTF-8/);

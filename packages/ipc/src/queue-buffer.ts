@@ -1,5 +1,5 @@
 /**
- * The queue's storage: encoded items, each a length-prefixed record, in a growable
+ * The queue's storage: encoded items, each in an 8-aligned, length-prefixed record, in a growable
  * SharedArrayBuffer, with the counters in a second, fixed one. A short mutex (held only while
  * bytes are copied, never across an `await`) guards both; waiting for an item or for room happens
  * outside it, on sequence cells that every change bumps. Worker threads of the owning process use
@@ -38,6 +38,29 @@ export const CONTROL_CELLS = 14;
 /** The cell counting the waits on a sequence cell. */
 export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
   return seqCell === NOT_EMPTY ? NOT_EMPTY_WAITERS : NOT_FULL_WAITERS;
+}
+
+/**
+ * Bytes before each record's item: the item's length (big-endian u32), then four unused bytes.
+ * Records start at multiples of 8, and so do items: V8 copies between SharedArrayBuffer memory
+ * and other memory word by word only when both sides are equally aligned, byte by byte
+ * otherwise (six times slower for a megabyte, measured on Node 24). Encoded items start 8-aligned
+ * in their own memory (slab regions, scratch, fresh buffers), and so do their attachments within
+ * them (see the codec's byte layout).
+ */
+export const RECORD_HEADER = 8;
+
+/**
+ * The bytes a record of an item of `length` bytes takes: the header, the item, and zeros up to the
+ * next multiple of 8.
+ *
+ * @example
+ * ```ts
+ * recordBytes(13); // 24
+ * ```
+ */
+export function recordBytes(length: number): number {
+  return RECORD_HEADER + ((length + 7) & ~7); // lengths stay below MAX_BYTES, far from 2^31
 }
 
 const INITIAL_BYTES = 64 * 1024;
@@ -163,11 +186,11 @@ export class QueueBuffer {
       if (Atomics.load(c, CLOSED) === 1) return "closed";
       const max = Atomics.load(c, MAXSIZE);
       if (max > 0 && Atomics.load(c, COUNT) >= max) return "full";
-      const need = 4 + item.length;
+      const need = recordBytes(item.length);
       let write = Atomics.load(c, WRITE);
       if (write + need > this.data.byteLength) write = this.#makeRoom(need);
       this.#view.setUint32(write, item.length);
-      this.#bytes.set(item, write + 4);
+      this.#bytes.set(item, write + RECORD_HEADER);
       Atomics.store(c, WRITE, write + need);
       Atomics.add(c, COUNT, 1);
       if (joinable) Atomics.add(c, UNFINISHED, 1);
@@ -191,7 +214,7 @@ export class QueueBuffer {
   tryUnget(items: readonly Uint8Array[]): "ok" | "busy" {
     const c = this.cells;
     let need = 0;
-    for (const item of items) need += 4 + item.length;
+    for (const item of items) need += recordBytes(item.length);
     if (need === 0) return "ok";
     if (!this.#lock()) return "busy";
     try {
@@ -209,8 +232,8 @@ export class QueueBuffer {
       let at = read - need;
       for (const item of items) {
         this.#view.setUint32(at, item.length);
-        this.#bytes.set(item, at + 4);
-        at += 4 + item.length;
+        this.#bytes.set(item, at + RECORD_HEADER);
+        at += recordBytes(item.length);
       }
       Atomics.store(c, READ, read - need);
       Atomics.add(c, COUNT, items.length);
@@ -241,7 +264,7 @@ export class QueueBuffer {
       Atomics.store(c, READ, 0);
     }
     let count = 0;
-    for (let at = read; at + 4 <= write; count++) at += 4 + this.#view.getUint32(at);
+    for (let at = read; at + RECORD_HEADER <= write; count++) at += recordBytes(this.#view.getUint32(at));
     Atomics.store(c, COUNT, count);
   }
 
@@ -287,10 +310,11 @@ export class QueueBuffer {
     if (Atomics.load(c, COUNT) === 0) return;
     const read = Atomics.load(c, READ);
     const size = this.#bytes.byteLength;
-    if (read + 4 > size) return;
+    if (read + RECORD_HEADER > size) return;
     const length = this.#view.getUint32(read);
-    if (length <= LARGE_ITEM || read + 4 + length > size) return;
-    this.#spare = attachmentBuffers(this.#bytes.subarray(read + 4, read + 4 + length), this.#spare);
+    const from = read + RECORD_HEADER;
+    if (length <= LARGE_ITEM || from + length > size) return;
+    this.#spare = attachmentBuffers(this.#bytes.subarray(from, from + length), this.#spare);
   }
 
   /** Takes the oldest item's attachments into the spare buffers when they fit it. */
@@ -310,13 +334,13 @@ export class QueueBuffer {
       if (Atomics.load(c, COUNT) === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
       const read = Atomics.load(c, READ);
       const length = this.#view.getUint32(read);
-      item = this.#takeOut(read + 4, length);
+      item = this.#takeOut(read + RECORD_HEADER, length);
       // One store consumes the record (see #repair): WRITE first when it was the last one.
-      if (read + 4 + length >= Atomics.load(c, WRITE)) {
+      if (read + recordBytes(length) >= Atomics.load(c, WRITE)) {
         Atomics.store(c, WRITE, 0);
         Atomics.store(c, READ, 0);
       } else {
-        Atomics.store(c, READ, read + 4 + length);
+        Atomics.store(c, READ, read + recordBytes(length));
       }
       Atomics.sub(c, COUNT, 1);
       Atomics.add(c, NOT_FULL, 1);
@@ -328,8 +352,8 @@ export class QueueBuffer {
   }
 
   /**
-   * Takes up to `most` of the oldest items at once, as their records (each a 4-byte big-endian
-   * length, then the item) copied out together: what a batched get receives. A large item (see
+   * Takes up to `most` of the oldest items at once, as their records (see {@link RECORD_HEADER}
+   * and {@link recordBytes}) copied out together: what a batched get receives. A large item (see
    * {@link LARGE_ITEM}) comes alone, as its parts; a batch stops before one.
    */
   tryTake(most: number): Uint8Array | MessageParts | "empty" | "closed" | "busy" {
@@ -345,13 +369,13 @@ export class QueueBuffer {
       let end = read;
       let taken = 0;
       let parts: MessageParts | Uint8Array | undefined;
-      while (taken < most && taken < count && end + 4 <= write) {
+      while (taken < most && taken < count && end + RECORD_HEADER <= write) {
         const length = this.#view.getUint32(end);
         if (length > LARGE_ITEM) {
           if (taken > 0) break;
-          parts = this.#takeOut(end + 4, length);
+          parts = this.#takeOut(end + RECORD_HEADER, length);
         }
-        end += 4 + length;
+        end += recordBytes(length);
         taken++;
         if (parts !== undefined) break;
       }

@@ -41,7 +41,7 @@ import {
   repackMessage,
 } from "@multiproc/core/internal";
 import { Empty, Full, QueueClosedError } from "./errors.ts";
-import { ALL_DONE, NOT_EMPTY, NOT_FULL, QueueBuffer, type TakenItem, UNFINISHED, waitersOf } from "./queue-buffer.ts";
+import { ALL_DONE, NOT_EMPTY, NOT_FULL, QueueBuffer, RECORD_HEADER, recordBytes, type TakenItem, UNFINISHED, waitersOf } from "./queue-buffer.ts";
 
 /** Decodes an item as a get took it (see `TakenItem`). */
 function decodeTaken(item: TakenItem): unknown {
@@ -361,8 +361,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     let n = 0;
     for (let at = 0; at < records.length; n++) {
       const length = view.getUint32(at);
-      this.#ahead.push(records.subarray(at + 4, at + 4 + length));
-      at += 4 + length;
+      this.#ahead.push(records.subarray(at + RECORD_HEADER, at + RECORD_HEADER + length));
+      at += recordBytes(length);
     }
     this.#batchAt = performance.now();
     this.#batchFull = n >= want;

@@ -3,7 +3,7 @@ import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
 import { encodeToBytes } from "@multiproc/core";
 import { decodeFromParts, type MessageParts } from "@multiproc/core/internal";
-import { LARGE_ITEM, MUTEX, NO_SPIN, QueueBuffer, READ, WRITE } from "../src/queue-buffer.ts";
+import { LARGE_ITEM, MUTEX, NO_SPIN, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
 import { setSpinBeforePark } from "../src/internal.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
 import { consume, echo, joinWorker, produce, produceAndLeave, putForever, putThenHang } from "./fixtures/tasks.ts";
@@ -14,7 +14,7 @@ const range = (from: number, to: number): number[] => Array.from({ length: to - 
 function recordsOf(records: Uint8Array): number[] {
   const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
   const items: number[] = [];
-  for (let at = 0; at < records.length; at += 4 + view.getUint32(at)) items.push(records[at + 4]!);
+  for (let at = 0; at < records.length; at += recordBytes(view.getUint32(at))) items.push(records[at + RECORD_HEADER]!);
   return items;
 }
 
@@ -219,7 +219,7 @@ describe("QueueBuffer: what gets from other processes use", () => {
     expect(buffer.tryGet()).toEqual(junk);
     const records = buffer.tryTake(5) as Uint8Array;
     expect(records).toBeInstanceOf(Uint8Array);
-    expect(records.length).toBe(4 + junk.length);
+    expect(records.length).toBe(recordBytes(junk.length));
     expect(buffer.count).toBe(0);
   });
 

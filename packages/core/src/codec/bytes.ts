@@ -3,13 +3,19 @@
  * (UTF-8) and the binary attachments, with their lengths. All integers are big-endian u32.
  *
  * ```text
- * offset 0   "MPC" 0x01        magic and layout version
+ * offset 0   "MPC" 0x02        magic and layout version
  *        4   json byte length
  *        8   attachment count N
  *       12   N × attachment byte length
  *   12+4N   JSON text, UTF-8
- *            attachments, back to back
+ *            attachments, each starting at an offset that is a multiple of 8 (zero bytes pad
+ *            the gap before it); the message ends where the last attachment does
  * ```
+ *
+ * Why attachments are 8-aligned: V8 copies between SharedArrayBuffer memory (a queue's buffer)
+ * and other memory word by word only when both sides are equally aligned, and byte by byte
+ * otherwise — six times slower for a megabyte (measured on Node 24: 41 µs against 260 µs). A
+ * message that starts 8-aligned keeps its attachments aligned wherever they are copied to.
  *
  * The lengths must add up to the message's length exactly, so truncation and trailing bytes
  * are detected before anything is parsed; the JSON is decoded as strict UTF-8 and then checked
@@ -21,7 +27,7 @@
 import { DeserializationError } from "./errors.ts";
 
 const magic = [0x4d, 0x50, 0x43] as const; // "MPC"
-const version = 1;
+const version = 2;
 const fixedHeader = 12;
 /** JSON texts up to this many UTF-16 units are encoded/decoded in JS: cheaper than a native call. */
 const smallText = 1024;
@@ -56,6 +62,11 @@ export function writeU32(out: Uint8Array, at: number, n: number): void {
  */
 export function readU32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/** `n` rounded up to a multiple of 8. */
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
 }
 
 /** UTF-8 length of a string (lone surrogates count as U+FFFD, as TextEncoder writes them). */
@@ -226,7 +237,7 @@ export function packMessage(json: string, bins: readonly Uint8Array[], pooled: b
   for (let i = 0; i < bins.length; i++) {
     const length = bins[i]!.byteLength;
     if (length > 0xffffffff) throw new RangeError(`binary attachment ${i} is larger than 4 GiB`);
-    total += length;
+    total = align8(total) + length;
   }
   const out = pooled === "scratch" ? allocateScratch(total) : pooled ? allocate(total) : new Uint8Array(total);
   out[0] = magic[0];
@@ -241,6 +252,8 @@ export function packMessage(json: string, bins: readonly Uint8Array[], pooled: b
   for (let i = 0; i < bins.length; i++) {
     const bin = bins[i]!;
     writeU32(out, fixedHeader + 4 * i, bin.byteLength);
+    // The padding is zeroed: a slab or scratch region may hold an earlier message's bytes.
+    for (const end = align8(at); at < end; at++) out[at] = 0;
     out.set(bin, at);
     at += bin.byteLength;
   }
@@ -320,7 +333,7 @@ export function attachmentBuffers(bytes: Uint8Array, reuse?: Uint8Array[]): Uint
   const sizes = new Array<number>(count);
   for (let i = 0; i < count; i++) {
     sizes[i] = readU32(bytes, fixedHeader + 4 * i);
-    total += sizes[i]!;
+    total = align8(total) + sizes[i]!;
   }
   if (total > size) return undefined;
   if (reuse?.length === count && reuse.every((b, i) => b.byteLength === sizes[i])) return reuse;
@@ -379,7 +392,7 @@ export function unpackMessage(bytes: Uint8Array): { json: string; bins: Uint8Arr
   const head = fixedHeader + 4 * count;
   if (head > size) broken(`truncated: ${size} bytes, but the header announces ${count} attachments`);
   let expected = head + jsonLength;
-  for (let i = 0; i < count; i++) expected += readU32(bytes, fixedHeader + 4 * i);
+  for (let i = 0; i < count; i++) expected = align8(expected) + readU32(bytes, fixedHeader + 4 * i);
   if (expected > size) broken(`truncated: ${size} bytes, but the header announces ${expected}`);
   if (expected < size) broken(`${size - expected} unexpected bytes after the ${expected}-byte message`);
   let json: string;
@@ -393,6 +406,7 @@ export function unpackMessage(bytes: Uint8Array): { json: string; bins: Uint8Arr
   let at = head + jsonLength;
   for (let i = 0; i < count; i++) {
     const length = readU32(bytes, fixedHeader + 4 * i);
+    at = align8(at);
     bins[i] = bytes.subarray(at, at + length);
     at += length;
   }
