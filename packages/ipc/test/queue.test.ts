@@ -211,6 +211,26 @@ describe("QueueBuffer: what gets from other processes use", () => {
     expect(decodeFromParts(buffer.tryGet() as MessageParts)).toEqual({ a: big, b: [big, "x"] });
   });
 
+  it("keeps every record, and so every item, at a multiple of 8 in the shared buffer, and gives the items back intact", () => {
+    const buffer = new QueueBuffer();
+    const items = Array.from({ length: 17 }, (_, n) => new Uint8Array(n).fill(n + 1));
+    for (const item of items) {
+      expect(buffer.tryPut(item, false)).toBe("ok");
+      expect(Atomics.load(buffer.cells, WRITE) % 8).toBe(0);
+    }
+    const view = new DataView(buffer.data);
+    let at = Atomics.load(buffer.cells, READ);
+    for (const item of items) {
+      expect(at % 8).toBe(0);
+      expect(view.getUint32(at)).toBe(item.length);
+      expect(new Uint8Array(buffer.data, at + RECORD_HEADER, item.length)).toEqual(item);
+      at += recordBytes(item.length);
+    }
+    expect(at).toBe(Atomics.load(buffer.cells, WRITE));
+    expect(buffer.tryGet()).toEqual(items[0]);
+    expect(recordsOf(buffer.tryTake(100) as Uint8Array)).toEqual(items.slice(1).map((item) => item[0]));
+  });
+
   it("a large record that is not a well-formed message is still consumed, as bytes (decoding them reports the error)", () => {
     const buffer = new QueueBuffer();
     const junk = new Uint8Array(LARGE_ITEM + 1).fill(0xee);
