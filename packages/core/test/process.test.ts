@@ -17,6 +17,7 @@ import {
   type ContextName,
 } from "../src/index.ts";
 import { decodeFromBytes, SerializationError } from "../src/codec/index.ts";
+import { EXIT_GRACE_MS } from "../src/process/spawn.ts";
 import {
   asyncWrite,
   bumpGlobal,
@@ -24,6 +25,7 @@ import {
   echoArgs,
   exitWith,
   fail,
+  failThenHangAtExit,
   globalCounter,
   noop,
   Reporter,
@@ -384,6 +386,18 @@ describe.each(contexts)("process lifecycles in the %s context", (context) => {
       const { pid } = readReport<{ pid: number }>(daemonPid);
       expect(await waitUntil(() => !pidAlive(pid), 1_000)).toBe(true);
     }
+  });
+
+  // The guard is the process context's: a worker thread's exit does not shut the runtime down
+  // (where Node's exit hangs), and a worker blocked in an exit listener is the user's own code.
+  it.skipIf(context === "thread")("a child whose exit hangs after it said its exit code is killed, and ends with that code", async () => {
+    const p = new Process({ target: failThenHangAtExit, context });
+    const t0 = performance.now();
+    p.start();
+    await p.join(EXIT_GRACE_MS + 10_000);
+    expect(p.isAlive()).toBe(false);
+    expect(p.exitCode).toBe(1);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(EXIT_GRACE_MS - 100);
   });
 
   // A worker thread cannot outlive the OS process it runs in, so the orphan checks below are

@@ -40,5 +40,5 @@ if (adapter.isWorkerThread && data?.multiprocChild === true) {
   const channel = new StreamChannel(stream);
   // The parent is gone (it exited or was killed): a child never outlives its parent.
   channel.onClose(() => adapter.exit(1));
-  runChild(channel);
+  runChild(channel, (code) => channel.send("exiting", code));
 }

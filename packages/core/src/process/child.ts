@@ -25,11 +25,28 @@ async function settleChildren(): Promise<void> {
   await Promise.all([...self.children].map((child) => child.exited));
 }
 
+/** Tells the parent the code this child is about to exit with (see `runChild`). */
+let announceExit: ((code: number) => void) | undefined;
+
+/** Ends this child with `code`, telling the parent first when it can be told. */
+function exit(code: number): never {
+  try {
+    announceExit?.(code);
+  } catch {
+    // The parent is gone: nobody is left to tell.
+  }
+  return adapter.exit(code);
+}
+
 /**
  * Runs this child: waits for the parent's `args`, `state` and `start` messages, then runs.
  * Never returns: the child exits when `run()` is done.
+ *
+ * @param announce - tells the parent the exit code just before the child exits (an OS
+ *   process's exit can hang in the runtime: see `EXIT_GRACE_MS` in `spawn.ts`).
  */
-export function runChild(channel: Receiver): void {
+export function runChild(channel: Receiver, announce?: (code: number) => void): void {
+  announceExit = announce;
   // Arguments and fields may hold handles of kinds that the task's module registers when it
   // is imported (a Queue from @multiproc/ipc, say): they are decoded after that import.
   let args: () => unknown = () => [];
@@ -55,9 +72,9 @@ export function runChild(channel: Receiver): void {
       // What it put before the error still arrives; a second error exits at once. (Bun ends a
       // worker thread after an uncaught error unless it exits in the handler: exit at once when
       // there is nothing to wait for.)
-      if (failing || !callsInFlight()) adapter.exit(1);
+      if (failing || !callsInFlight()) exit(1);
       failing = true;
-      void drainCalls().finally(() => adapter.exit(1));
+      void drainCalls().finally(() => exit(1));
     });
     void run(info, args, state);
   });
@@ -99,5 +116,5 @@ async function run(info: StartInfo, args: () => unknown, state: (() => unknown) 
   const failedPosts = await drainCalls();
   for (const error of failedPosts) report(error);
   if (failedPosts.length > 0) code = 1;
-  return adapter.exit(code);
+  return exit(code);
 }

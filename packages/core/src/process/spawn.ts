@@ -38,6 +38,15 @@ function randomToken(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * How long a child OS process may take to end after it said it is exiting (with its code) before
+ * its parent kills it and reports that code. Node's `process.exit()` can hang for good: its main
+ * thread joins a V8 worker thread that, compiling, waits for a garbage collection that only the
+ * main thread could run (nodejs/node#54918; seen about once in 100 runs of a child moving large
+ * items, under load). A healthy exit takes milliseconds.
+ */
+export const EXIT_GRACE_MS = 2000;
+
 /** Starts a child OS process running the child entry; `start` goes to it once it connects. */
 function spawnOsProcess(start: readonly OutgoingMessage[]): RunningChild {
   const srv = localServer();
@@ -48,10 +57,22 @@ function spawnOsProcess(start: readonly OutgoingMessage[]): RunningChild {
   for (const { type, data, path } of start) channel.send(type, data, path);
   expectChild(token, channel);
   const child = adapter.spawnProcess(childEntry, { [socketEnv]: srv.path, [tokenEnv]: token });
+  let ended = false;
+  let announced: number | undefined;
+  channel.on("exiting", (code) => {
+    if (typeof code !== "number") return;
+    adapter.unrefTimer(EXIT_GRACE_MS, () => {
+      if (ended) return;
+      announced = code;
+      child.kill("SIGKILL");
+    });
+  });
   const exited = child.exited.then((status) => {
+    ended = true;
     forgetChild(token);
     channel.close();
-    return status;
+    // Killed here, stuck in its exit: it ends as it said it would.
+    return announced !== undefined && status.signal === "SIGKILL" ? { code: announced, signal: null } : status;
   });
   return {
     pid: child.pid,

@@ -105,6 +105,8 @@ export interface RuntimeAdapter {
   unsetEnv(name: string): void;
   /** Calls `cb` synchronously just before this process (or thread) exits. */
   onExit(cb: () => void): void;
+  /** Calls `cb` once after `ms`, without keeping this process alive meanwhile. */
+  unrefTimer(ms: number, cb: () => void): void;
   /** Starts `entry` as a child OS process of the same runtime, inheriting stdio. */
   spawnProcess(entry: URL, env: Record<string, string>): OsChild;
   /**

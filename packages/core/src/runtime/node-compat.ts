@@ -11,6 +11,7 @@
 import type { Socket } from "node:net";
 import { availableParallelism, constants as osConstants, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as nodeSetTimeout } from "node:timers";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parentPort as nodeParentPort, threadId as nodeThreadId, Worker, workerData as nodeWorkerData } from "node:worker_threads";
 import type { ByteStream, ExitStatus, OsChild, RuntimeAdapter, StreamServer, ThreadChild } from "./adapter.ts";
@@ -164,6 +165,11 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
 
     onExit(cb: () => void): void {
       process.on("exit", cb);
+    },
+
+    unrefTimer(ms: number, cb: () => void): void {
+      // node:timers, not the global: Deno's global setTimeout returns a number, without unref().
+      nodeSetTimeout(cb, ms).unref();
     },
 
     spawnProcess(entry: URL, env: Record<string, string>): OsChild {
