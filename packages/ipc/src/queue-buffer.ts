@@ -47,6 +47,12 @@ export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
  * otherwise (six times slower for a megabyte, measured on Node 24). Encoded items start 8-aligned
  * in their own memory (slab regions, scratch, fresh buffers), and so do their attachments within
  * them (see the codec's byte layout).
+ *
+ * @example
+ * ```ts
+ * const length = view.getUint32(at); // a record at `at`
+ * const item = bytes.subarray(at + RECORD_HEADER, at + RECORD_HEADER + length);
+ * ```
  */
 export const RECORD_HEADER = 8;
 

@@ -44,6 +44,11 @@ function randomToken(): string {
  * thread joins a V8 worker thread that, compiling, waits for a garbage collection that only the
  * main thread could run (nodejs/node#54918; seen about once in 100 runs of a child moving large
  * items, under load). A healthy exit takes milliseconds.
+ *
+ * @example
+ * ```ts
+ * await p.join(EXIT_GRACE_MS + 1000); // a child stuck in its exit has ended by then
+ * ```
  */
 export const EXIT_GRACE_MS = 2000;
 
