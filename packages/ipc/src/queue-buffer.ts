@@ -126,8 +126,13 @@ export class QueueBuffer {
   readonly control: SharedArrayBuffer;
   readonly data: SharedArrayBuffer;
   readonly cells: Int32Array;
-  readonly #bytes: Uint8Array;
-  readonly #view: DataView;
+  /**
+   * Fixed-length views of the data buffer, made again when it has grown (see `#views`): V8 reads
+   * and writes a length-tracking view of a growable buffer element by element ten times slower
+   * (48 bytes: ~2 µs against ~0.2 µs on Node 24; likewise on Deno).
+   */
+  #bytes: Uint8Array;
+  #view: DataView;
   /** Buffers made for the attachments of the large item a get expects to take (see #prepare). */
   #spare: Uint8Array[] | undefined;
 
@@ -135,9 +140,21 @@ export class QueueBuffer {
     this.control = control ?? new SharedArrayBuffer(CONTROL_CELLS * 4);
     this.data = data ?? new SharedArrayBuffer(INITIAL_BYTES, { maxByteLength: MAX_BYTES });
     this.cells = new Int32Array(this.control);
-    this.#bytes = new Uint8Array(this.data);
-    this.#view = new DataView(this.data);
+    this.#bytes = new Uint8Array(this.data, 0, this.data.byteLength);
+    this.#view = new DataView(this.data, 0, this.data.byteLength);
     if (control === undefined) Atomics.store(this.cells, MAXSIZE, maxsize > 0 ? Math.min(maxsize, 0x7fffffff) : 0);
+  }
+
+  /**
+   * Makes the views cover the whole data buffer again if it has grown (in any thread) since they
+   * were made. Called before the bytes are used: under the mutex, the size read is the size every
+   * published record fits in.
+   */
+  #views(): void {
+    const size = this.data.byteLength;
+    if (size === this.#bytes.byteLength) return;
+    this.#bytes = new Uint8Array(this.data, 0, size);
+    this.#view = new DataView(this.data, 0, size);
   }
 
   #lock(): boolean {
@@ -194,7 +211,8 @@ export class QueueBuffer {
       if (max > 0 && Atomics.load(c, COUNT) >= max) return "full";
       const need = recordBytes(item.length);
       let write = Atomics.load(c, WRITE);
-      if (write + need > this.data.byteLength) write = this.#makeRoom(need);
+      this.#views();
+      if (write + need > this.#bytes.byteLength) write = this.#makeRoom(need);
       this.#view.setUint32(write, item.length);
       this.#bytes.set(item, write + RECORD_HEADER);
       Atomics.store(c, WRITE, write + need);
@@ -224,12 +242,13 @@ export class QueueBuffer {
     if (need === 0) return "ok";
     if (!this.#lock()) return "busy";
     try {
+      this.#views();
       let read = Atomics.load(c, READ);
       if (read < need) {
         // Move the unread records up to make room in front of them.
         const write = Atomics.load(c, WRITE);
         const used = write - read;
-        if (need + used > this.data.byteLength) this.#grow(need + used);
+        if (need + used > this.#bytes.byteLength) this.#grow(need + used);
         this.#bytes.copyWithin(need, read, write);
         Atomics.store(c, WRITE, need + used);
         read = need;
@@ -270,6 +289,7 @@ export class QueueBuffer {
       Atomics.store(c, READ, 0);
     }
     let count = 0;
+    this.#views();
     for (let at = read; at + RECORD_HEADER <= write; count++) at += recordBytes(this.#view.getUint32(at));
     Atomics.store(c, COUNT, count);
   }
@@ -291,7 +311,7 @@ export class QueueBuffer {
       Atomics.store(c, READ, 0);
       write = used;
     }
-    if (write + need > this.data.byteLength) this.#grow(write + need);
+    if (write + need > this.#bytes.byteLength) this.#grow(write + need);
     return write;
   }
 
@@ -302,6 +322,7 @@ export class QueueBuffer {
       throw new RangeError(`the queue holds more than ${MAX_BYTES} bytes of unread items: a consumer has fallen far behind`);
     }
     this.data.grow(Math.min(MAX_BYTES, wanted));
+    this.#views();
   }
 
   /**
@@ -315,6 +336,7 @@ export class QueueBuffer {
     const c = this.cells;
     if (Atomics.load(c, COUNT) === 0) return;
     const read = Atomics.load(c, READ);
+    this.#views();
     const size = this.#bytes.byteLength;
     if (read + RECORD_HEADER > size) return;
     const length = this.#view.getUint32(read);
@@ -338,6 +360,7 @@ export class QueueBuffer {
     if (!this.#lock()) return "busy";
     try {
       if (Atomics.load(c, COUNT) === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
+      this.#views();
       const read = Atomics.load(c, READ);
       const length = this.#view.getUint32(read);
       item = this.#takeOut(read + RECORD_HEADER, length);
@@ -370,6 +393,7 @@ export class QueueBuffer {
     try {
       const count = Atomics.load(c, COUNT);
       if (count === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
+      this.#views();
       const read = Atomics.load(c, READ);
       const write = Atomics.load(c, WRITE);
       let end = read;

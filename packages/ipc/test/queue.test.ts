@@ -243,6 +243,26 @@ describe("QueueBuffer: what gets from other processes use", () => {
     expect(buffer.count).toBe(0);
   });
 
+  it("a buffer grown through one thread's QueueBuffer is read and written whole through another's", () => {
+    // Two threads each hold a QueueBuffer over the same memory; each has its own views of it.
+    const mine = new QueueBuffer();
+    const theirs = new QueueBuffer(mine.control, mine.data);
+    const size = mine.data.byteLength;
+    const items = Array.from({ length: 40 }, (_, n) => new Uint8Array(size / 16 + n).fill(n + 1));
+    // `theirs` grows the buffer (several times) while `mine` has made its views already.
+    expect(mine.tryPut(new Uint8Array([7]), false)).toBe("ok");
+    for (const item of items) expect(theirs.tryPut(item, false)).toBe("ok");
+    expect(mine.data.byteLength).toBeGreaterThan(size * 2);
+    expect(mine.tryGet()).toEqual(new Uint8Array([7]));
+    for (const item of items.slice(0, 20)) expect(mine.tryGet()).toEqual(item);
+    // And back: `mine` writes past the end its views had, `theirs` reads it.
+    const last = new Uint8Array(mine.data.byteLength).fill(9);
+    expect(mine.tryPut(last, false)).toBe("ok");
+    expect(recordsOf(theirs.tryTake(100) as Uint8Array)).toEqual(items.slice(20).map((item) => item[0]));
+    expect(theirs.tryGet()).toEqual(last);
+    expect(mine.tryGet()).toBe("empty");
+  });
+
   it("tryUnget makes room in front when there is none, growing the buffer if needed", () => {
     const buffer = new QueueBuffer();
     const big = new Uint8Array(40_000).fill(5);
