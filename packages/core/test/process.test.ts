@@ -23,6 +23,7 @@ import {
   bumpGlobal,
   countChildren,
   echoArgs,
+  exitThenHangAtExit,
   exitWith,
   fail,
   failThenHangAtExit,
@@ -395,8 +396,22 @@ describe.each(contexts)("process lifecycles in the %s context", (context) => {
     const t0 = performance.now();
     p.start();
     await p.join(EXIT_GRACE_MS + 10_000);
-    expect(p.isAlive()).toBe(false);
+    const alive = p.isAlive();
+    if (alive) p.kill(); // without the guard: a failure, not a run that never ends
+    expect(alive).toBe(false);
     expect(p.exitCode).toBe(1);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(EXIT_GRACE_MS - 100);
+  });
+
+  it.skipIf(context === "thread")("a target that calls process.exit(3) and whose exit then hangs is killed, and ends with code 3", async () => {
+    const p = new Process({ target: exitThenHangAtExit, context });
+    const t0 = performance.now();
+    p.start();
+    await p.join(EXIT_GRACE_MS + 10_000);
+    const alive = p.isAlive();
+    if (alive) p.kill(); // without the guard: a failure, not a run that never ends
+    expect(alive).toBe(false);
+    expect(p.exitCode).toBe(3);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(EXIT_GRACE_MS - 100);
   });
 

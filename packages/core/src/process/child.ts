@@ -28,13 +28,20 @@ async function settleChildren(): Promise<void> {
 /** Tells the parent the code this child is about to exit with (see `runChild`). */
 let announceExit: ((code: number) => void) | undefined;
 
-/** Ends this child with `code`, telling the parent first when it can be told. */
-function exit(code: number): never {
+/** Tells the parent, once, the code this child is exiting with, when it can be told. */
+function announceOnce(code: number): void {
+  const tell = announceExit;
+  announceExit = undefined;
   try {
-    announceExit?.(code);
+    tell?.(code);
   } catch {
     // The parent is gone: nobody is left to tell.
   }
+}
+
+/** Ends this child with `code`, telling the parent first when it can be told. */
+function exit(code: number): never {
+  announceOnce(code);
   return adapter.exit(code);
 }
 
@@ -47,6 +54,9 @@ function exit(code: number): never {
  */
 export function runChild(channel: Receiver, announce?: (code: number) => void): void {
   announceExit = announce;
+  // A target that ends the process itself (`process.exit(3)`) is announced too: this listener
+  // runs before the runtime shuts down, where the exit can hang.
+  if (announce !== undefined) adapter.onExit(announceOnce);
   // Arguments and fields may hold handles of kinds that the task's module registers when it
   // is imported (a Queue from @multiproc/ipc, say): they are decoded after that import.
   let args: () => unknown = () => [];

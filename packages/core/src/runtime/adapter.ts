@@ -103,8 +103,8 @@ export interface RuntimeAdapter {
   onUncaughtError(cb: (error: unknown) => void): void;
   /** Removes an environment variable from this process. */
   unsetEnv(name: string): void;
-  /** Calls `cb` synchronously just before this process (or thread) exits. */
-  onExit(cb: () => void): void;
+  /** Calls `cb` synchronously, with the exit code, just before this process (or thread) exits. */
+  onExit(cb: (code: number) => void): void;
   /** Calls `cb` once after `ms`, without keeping this process alive meanwhile. */
   unrefTimer(ms: number, cb: () => void): void;
   /** Starts `entry` as a child OS process of the same runtime, inheriting stdio. */

@@ -163,8 +163,8 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
       delete process.env[name];
     },
 
-    onExit(cb: () => void): void {
-      process.on("exit", cb);
+    onExit(cb: (code: number) => void): void {
+      process.on("exit", (code) => cb(typeof code === "number" ? code : 0));
     },
 
     unrefTimer(ms: number, cb: () => void): void {
