@@ -294,11 +294,9 @@ export interface MessageParts {
 export function copyMessageParts(bytes: Uint8Array, into?: readonly Uint8Array[]): MessageParts {
   const { json, bins } = unpackMessage(bytes);
   if (bins.length === 0) return { json, bins: noBins };
-  let own = into;
-  if (own === undefined || own.length !== bins.length || own.some((b, i) => b.byteLength !== bins[i]!.byteLength)) {
-    // new + set: slice() of a view of shared memory takes a slow path (measured 7× slower on Node).
-    own = bins.map((bin) => new Uint8Array(bin.byteLength));
-  }
+  const sizes = bins.map((bin) => bin.byteLength);
+  // new + set: slice() of a view of shared memory takes a slow path (measured 7× slower on Node).
+  const own = fits(into, sizes) ? into : sizes.map((length) => new Uint8Array(length));
   for (let i = 0; i < bins.length; i++) own[i]!.set(bins[i]!);
   return { json, bins: own };
 }
@@ -336,12 +334,17 @@ export function attachmentBuffers(bytes: Uint8Array, reuse?: Uint8Array[]): Uint
     total = align8(total) + sizes[i]!;
   }
   if (total > size) return undefined;
-  if (reuse?.length === count && reuse.every((b, i) => b.byteLength === sizes[i])) return reuse;
+  if (fits(reuse, sizes)) return reuse;
   return sizes.map((length) => {
     const buffer = new Uint8Array(length);
     for (let at = 0; at < length; at += pageBytes) buffer[at] = 0;
     return buffer;
   });
+}
+
+/** Whether `buffers` are one per attachment, each of its attachment's size. */
+function fits<B extends readonly Uint8Array[]>(buffers: B | undefined, sizes: readonly number[]): buffers is B {
+  return buffers !== undefined && buffers.length === sizes.length && buffers.every((b, i) => b.byteLength === sizes[i]);
 }
 
 /** A page of memory, at its smallest: touching one byte in each maps all of a buffer. */
