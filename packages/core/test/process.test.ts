@@ -391,29 +391,23 @@ describe.each(contexts)("process lifecycles in the %s context", (context) => {
 
   // The guard is the process context's: a worker thread's exit does not shut the runtime down
   // (where Node's exit hangs), and a worker blocked in an exit listener is the user's own code.
-  it.skipIf(context === "thread")("a child whose exit hangs after it said its exit code is killed, and ends with that code", async () => {
-    const p = new Process({ target: failThenHangAtExit, context });
-    const t0 = performance.now();
-    p.start();
-    await p.join(EXIT_GRACE_MS + 10_000);
-    const alive = p.isAlive();
-    if (alive) p.kill(); // without the guard: a failure, not a run that never ends
-    expect(alive).toBe(false);
-    expect(p.exitCode).toBe(1);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(EXIT_GRACE_MS - 100);
-  });
-
-  it.skipIf(context === "thread")("a target that calls process.exit(3) and whose exit then hangs is killed, and ends with code 3", async () => {
-    const p = new Process({ target: exitThenHangAtExit, context });
-    const t0 = performance.now();
-    p.start();
-    await p.join(EXIT_GRACE_MS + 10_000);
-    const alive = p.isAlive();
-    if (alive) p.kill(); // without the guard: a failure, not a run that never ends
-    expect(alive).toBe(false);
-    expect(p.exitCode).toBe(3);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(EXIT_GRACE_MS - 100);
-  });
+  const hangsAtExit = [
+    ["a child whose exit hangs after it said its exit code is killed, and ends with that code", failThenHangAtExit, 1],
+    ["a target that calls process.exit(3) and whose exit then hangs is killed, and ends with code 3", exitThenHangAtExit, 3],
+  ] as const;
+  for (const [name, target, code] of hangsAtExit) {
+    it.skipIf(context === "thread")(name, async () => {
+      const p = new Process({ target, context });
+      const t0 = performance.now();
+      p.start();
+      await p.join(EXIT_GRACE_MS + 10_000);
+      const alive = p.isAlive();
+      if (alive) p.kill(); // without the guard: a failure, not a run that never ends
+      expect(alive).toBe(false);
+      expect(p.exitCode).toBe(code);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(EXIT_GRACE_MS - 100);
+    });
+  }
 
   // A worker thread cannot outlive the OS process it runs in, so the orphan checks below are
   // about the process context; in the thread context they hold trivially.
