@@ -6,7 +6,7 @@ import { decodeFromParts, type MessageParts } from "@multiproc/core/internal";
 import { LARGE_ITEM, MUTEX, NO_SPIN, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
 import { setSpinBeforePark } from "../src/internal.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
-import { consume, echo, joinWorker, produce, produceAndLeave, putForever, putThenHang } from "./fixtures/tasks.ts";
+import { consume, echo, joinWorker, produce, produceAndLeave, produceSized, putForever, putThenHang, sizedItemLength } from "./fixtures/tasks.ts";
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
@@ -491,6 +491,26 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     for (const p of [...producers, ...consumers]) await p.join();
     expect(all).toHaveLength(n);
     expect(new Set(all.map(([id, i]) => `${id}:${i}`)).size).toBe(n);
+  }, 120_000);
+
+  it("stress: 3 producers put items of 1 B to 70 KB while the parent takes them: the buffer grows under threads that read it, and every item arrives once, intact", async () => {
+    const n = context === "thread" ? 1500 : 400;
+    const q = new Queue<[number, number, Uint8Array]>();
+    const producers = [1, 2, 3].map((id) => new Process({ target: produceSized, args: [q, id, n], context }));
+    producers.forEach((p) => p.start());
+    const next = new Map([1, 2, 3].map((id) => [id, 0]));
+    for (let k = 0; k < 3 * n; k++) {
+      const [id, i, bytes] = await q.get();
+      // Order per producer, and the bytes: length and every byte.
+      expect(i).toBe(next.get(id));
+      next.set(id, i + 1);
+      expect(bytes.length).toBe(sizedItemLength(id, i));
+      const fill = (id * 31 + i) & 255;
+      if (!bytes.every((b) => b === fill)) expect.fail(`item ${i} of producer ${id} arrived with wrong bytes`);
+    }
+    for (const p of producers) await p.join();
+    expect(producers.map((p) => p.exitCode)).toEqual([0, 0, 0]);
+    await expect(q.getNowait()).rejects.toBeInstanceOf(Empty);
   }, 120_000);
 
   it("a child may exit right after put() without awaiting it: nothing is lost", async () => {
