@@ -506,7 +506,7 @@ describe.each(contexts)("Queue across the %s context", (context) => {
       next.set(id, i + 1);
       expect(bytes.length).toBe(sizedItemLength(id, i));
       const fill = (id * 31 + i) & 255;
-      if (!bytes.every((b) => b === fill)) expect.fail(`item ${i} of producer ${id} arrived with wrong bytes`);
+      expect(bytes.findIndex((b) => b !== fill)).toBe(-1); // the first wrong byte, if any
     }
     for (const p of producers) await p.join();
     expect(producers.map((p) => p.exitCode)).toEqual([0, 0, 0]);
