@@ -70,8 +70,24 @@ export function recordBytes(length: number): number {
 }
 
 const INITIAL_BYTES = 64 * 1024;
+
 /** The most the data buffer may grow to (address space is reserved, memory is not). */
 export const MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Throws for an encoded item too large for any queue: its record would not fit in a buffer of
+ * {@link MAX_BYTES}, so waiting for room would wait for ever.
+ *
+ * @example
+ * ```ts
+ * checkItemSize(encoded.length); // before it is sent to the queue's owner
+ * ```
+ */
+export function checkItemSize(length: number): void {
+  if (length > MAX_BYTES - RECORD_HEADER) {
+    throw new RangeError(`an item of ${length} bytes (encoded) is larger than a queue holds (${MAX_BYTES / 2 ** 20} MiB): send it in parts`);
+  }
+}
 
 /**
  * What a put or get found. `busy`: the mutex stayed taken through a short spin — its holder was
@@ -201,8 +217,14 @@ export class QueueBuffer {
     wake(c, NOT_FULL);
   }
 
-  /** Appends an item unless the queue is closed or full. */
+  /**
+   * Appends an item unless the queue is closed or full. An unbounded queue is full too when its
+   * buffer, at its largest ({@link MAX_BYTES}), has no room for the item until gets take some.
+   *
+   * @throws RangeError for an item that no queue can hold (see {@link checkItemSize}).
+   */
   tryPut(item: Uint8Array, joinable: boolean): Outcome {
+    checkItemSize(item.length);
     const c = this.cells;
     if (!this.#lock()) return "busy";
     try {
@@ -213,6 +235,7 @@ export class QueueBuffer {
       let write = Atomics.load(c, WRITE);
       this.#views();
       if (write + need > this.#bytes.byteLength) write = this.#makeRoom(need);
+      if (write < 0) return "full";
       this.#view.setUint32(write, item.length);
       this.#bytes.set(item, write + RECORD_HEADER);
       Atomics.store(c, WRITE, write + need);
@@ -294,7 +317,11 @@ export class QueueBuffer {
     Atomics.store(c, COUNT, count);
   }
 
-  /** Moves unread records to the front, then grows the buffer if that is not enough. */
+  /**
+   * Moves unread records to the front, then grows the buffer if that is not enough.
+   *
+   * @returns where the record goes, or -1 when the buffer at its largest has no room for it.
+   */
   #makeRoom(need: number): number {
     const c = this.cells;
     const read = Atomics.load(c, READ);
@@ -311,7 +338,10 @@ export class QueueBuffer {
       Atomics.store(c, READ, 0);
       write = used;
     }
-    if (write + need > this.#bytes.byteLength) this.#grow(write + need);
+    if (write + need > this.#bytes.byteLength) {
+      if (write + need > MAX_BYTES) return -1;
+      this.#grow(write + need);
+    }
     return write;
   }
 
@@ -319,7 +349,7 @@ export class QueueBuffer {
   #grow(bytes: number): void {
     const wanted = Math.max(this.data.byteLength * 2, bytes);
     if (bytes > MAX_BYTES) {
-      throw new RangeError(`the queue holds more than ${MAX_BYTES} bytes of unread items: a consumer has fallen far behind`);
+      throw new RangeError(`the queue's buffer is at its largest (${MAX_BYTES / 2 ** 20} MiB): a consumer has fallen far behind`);
     }
     this.data.grow(Math.min(MAX_BYTES, wanted));
     this.#views();

@@ -41,7 +41,7 @@ import {
   repackMessage,
 } from "@multiproc/core/internal";
 import { Empty, Full, QueueClosedError } from "./errors.ts";
-import { ALL_DONE, NOT_EMPTY, NOT_FULL, QueueBuffer, RECORD_HEADER, recordBytes, type TakenItem, UNFINISHED, waitersOf } from "./queue-buffer.ts";
+import { ALL_DONE, checkItemSize, MAX_BYTES, NOT_EMPTY, NOT_FULL, QueueBuffer, RECORD_HEADER, recordBytes, type TakenItem, UNFINISHED, waitersOf } from "./queue-buffer.ts";
 
 /** Decodes an item as a get took it (see `TakenItem`). */
 function decodeTaken(item: TakenItem): unknown {
@@ -150,6 +150,12 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   /** Waits of remote peers, cancelled when the peer goes. */
   readonly #waits = new Map<number, Set<{ cancelled: boolean }>>();
   /**
+   * Per peer, the last of its puts that is waiting for room: a later put of that peer waits
+   * behind it, so that its items keep their order (a small item may fit where a large one
+   * waits, and a remote peer's posted puts arrive without waiting for each other).
+   */
+  readonly #waitingPuts = new Map<number, Promise<void>>();
+  /**
    * Whether another thread of this process may use the buffer (it was sent to a worker thread,
    * or this is a worker thread's copy): only then can spinning before parking see an item come.
    */
@@ -224,7 +230,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * @param item - the item.
    * @param options - `block: false` or a `timeout` in ms to fail with {@link Full} instead of waiting.
    * @throws SerializationError (as a rejection, at once) for an item that cannot be sent, naming the path.
-   * @throws Full if the queue stayed full; QueueClosedError if the queue is closed.
+   * @throws Full if the queue stayed full; QueueClosedError if the queue is closed; RangeError for an
+   * item whose encoding is larger than a queue holds (256 MiB).
    */
   put(item: T, options: QueueWaitOptions = {}): Promise<void> {
     let bytes: Uint8Array;
@@ -232,6 +239,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       // Here, the bytes are copied into the queue's buffer at once (a put that must wait copies
       // them first): scratch bytes. For another process, they go into a message soon: pooled.
       bytes = this.isLocal ? encodeToScratchBytes(item, "item") : encodeToPooledBytes(item, "item");
+      checkItemSize(bytes.length);
       untilOf(options);
     } catch (error) {
       return Promise.reject(error);
@@ -450,13 +458,19 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     const buffer = this.#buffer!;
     switch (method) {
       case "put": {
-        // The common case, without waiting: no promise machinery.
-        const outcome = buffer.tryPut(args[0] as Uint8Array, this.joinable);
-        if (outcome === "ok") return undefined;
-        if (outcome === "closed") throw new QueueClosedError("cannot put on a closed queue");
         const bytes = args[0] as Uint8Array;
+        const options = (args[1] ?? {}) as QueueWaitOptions;
+        const earlier = this.#waitingPuts.size === 0 ? undefined : this.#waitingPuts.get(peer.id);
+        if (earlier === undefined) {
+          // The common case, without waiting: no promise machinery.
+          const outcome = buffer.tryPut(bytes, this.joinable);
+          if (outcome === "ok") return undefined;
+          if (outcome === "closed") throw new QueueClosedError("cannot put on a closed queue");
+        } else if (options.block === false) {
+          throw this.#full(buffer);
+        }
         // A put that waits keeps its bytes: scratch bytes are overwritten by the next encode.
-        return this.#put(buffer, isScratch(bytes) ? bytes.slice() : bytes, (args[1] ?? {}) as QueueWaitOptions, peer);
+        return this.#putInOrder(buffer, isScratch(bytes) ? bytes.slice() : bytes, untilOf(options), peer, earlier);
       }
       case "get": {
         const options = (args[0] ?? {}) as QueueWaitOptions;
@@ -548,13 +562,38 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     }
   }
 
-  async #put(buffer: QueueBuffer, bytes: Uint8Array, options: QueueWaitOptions, peer: Peer): Promise<void> {
-    const outcome = await this.#waitFor(buffer, NOT_FULL, untilOf(options), peer, () => {
+  /** A put that waits for room, after the peer's `earlier` waiting put (see `#waitingPuts`). */
+  #putInOrder(buffer: QueueBuffer, bytes: Uint8Array, until: number, peer: Peer, earlier: Promise<void> | undefined): Promise<void> {
+    const put = (): Promise<void> => this.#put(buffer, bytes, until, peer);
+    // After an earlier put that failed, this one is tried all the same, unless its peer is gone.
+    const done =
+      earlier === undefined
+        ? put()
+        : earlier.then(put, (error: unknown) => {
+            if (error instanceof Cancelled) throw error;
+            return put();
+          });
+    this.#waitingPuts.set(peer.id, done);
+    const forget = (): void => {
+      if (this.#waitingPuts.get(peer.id) === done) this.#waitingPuts.delete(peer.id);
+    };
+    done.then(forget, forget);
+    return done;
+  }
+
+  async #put(buffer: QueueBuffer, bytes: Uint8Array, until: number, peer: Peer): Promise<void> {
+    const outcome = await this.#waitFor(buffer, NOT_FULL, until, peer, () => {
       const o = buffer.tryPut(bytes, this.joinable);
       return o === "full" ? undefined : o;
     });
     if (outcome === "closed") throw new QueueClosedError("cannot put on a closed queue");
-    if (outcome === undefined) throw new Full();
+    if (outcome === undefined) throw this.#full(buffer);
+  }
+
+  /** The error of a put that found no room. */
+  #full(buffer: QueueBuffer): Full {
+    if (buffer.maxsize > 0) return new Full();
+    return new Full(`the queue holds ${MAX_BYTES / 2 ** 20} MiB of unread items (the most an unbounded queue holds): no room until a consumer takes some`);
   }
 
   #get(buffer: QueueBuffer, options: QueueWaitOptions, peer: Peer): Promise<TakenItem> {
@@ -620,6 +659,12 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
  *
  * The methods are async and work the same in both contexts. `qsize()`, `empty()` and `full()` are
  * snapshots, as in Python.
+ *
+ * A queue keeps its items encoded in shared memory, 256 MiB of them at most. A queue without a
+ * `maxsize` accepts every item up to that (CPython's buffers them in the producer without a
+ * limit); past it, a `put` waits for a consumer to take some, as it does on a full bounded queue,
+ * and `putNowait` throws {@link Full}. An item whose encoding is larger than 256 MiB is refused
+ * with a `RangeError`.
  *
  * A child killed while it uses the queue never leaves it stuck: an item it was putting is either
  * in the queue whole or not at all, and one it was getting is gone with it. As in Python, a kill

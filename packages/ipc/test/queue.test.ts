@@ -3,10 +3,10 @@ import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
 import { encodeToBytes } from "@multiproc/core";
 import { decodeFromParts, type MessageParts } from "@multiproc/core/internal";
-import { LARGE_ITEM, MUTEX, NO_SPIN, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
+import { LARGE_ITEM, MAX_BYTES, MUTEX, NO_SPIN, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
 import { setSpinBeforePark } from "../src/internal.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
-import { consume, echo, joinWorker, produce, produceAndLeave, produceSized, putForever, putThenHang, sizedItemLength } from "./fixtures/tasks.ts";
+import { consume, echo, farAheadItem, joinWorker, produce, produceAndLeave, produceFarAhead, produceSized, putForever, putThenHang, sizedItemLength } from "./fixtures/tasks.ts";
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
@@ -73,6 +73,47 @@ describe("Queue in one process", () => {
     await waiting;
     expect(await q.get()).toBe(3);
   });
+
+  it("an unbounded queue holds 256 MiB of unread items: then putNowait fails with Full, a put waits for a get, and a later put of the same producer waits behind it", async () => {
+    const q = new Queue<Uint8Array | string>();
+    const mib = (i: number): Uint8Array => new Uint8Array(1 << 20).fill(i & 255);
+    let n = 0;
+    for (;; n++) {
+      const refused = await q.putNowait(mib(n)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (refused === undefined) continue;
+      expect(refused).toBeInstanceOf(Full);
+      expect((refused as Error).message).toContain("256 MiB");
+      break;
+    }
+    expect(n).toBeGreaterThan(240);
+    expect(n).toBeLessThan(256);
+    const settled: string[] = [];
+    const big = q.put(mib(n)).then(() => settled.push("big"));
+    // Room for this small item, but it must not overtake the big one (nor may a putNowait).
+    const small = q.put("small").then(() => settled.push("small"));
+    await expect(q.putNowait("other")).rejects.toBeInstanceOf(Full);
+    expect(settled).toEqual([]);
+    for (let i = 0; i <= n; i++) {
+      const item = (await q.get()) as Uint8Array;
+      expect([item.length, item[0], item[item.length - 1]]).toEqual([1 << 20, i & 255, i & 255]);
+    }
+    await Promise.all([big, small]);
+    expect(settled).toEqual(["big", "small"]);
+    expect(await q.get()).toBe("small");
+    await expect(q.getNowait()).rejects.toBeInstanceOf(Empty);
+  }, 60_000);
+
+  it("an item larger than a queue holds (256 MiB encoded) is refused at once with a RangeError", async () => {
+    const q = new Queue<Uint8Array | number>();
+    const err = await q.put(new Uint8Array(256 * 2 ** 20)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toContain("256 MiB");
+    await q.put(1);
+    expect(await q.get()).toBe(1);
+  }, 60_000);
 
   it("maxsize 0 or less means unbounded", async () => {
     for (const maxsize of [0, -1]) {
@@ -511,6 +552,28 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     for (const p of producers) await p.join();
     expect(producers.map((p) => p.exitCode)).toEqual([0, 0, 0]);
     await expect(q.getNowait()).rejects.toBeInstanceOf(Empty);
+  }, 120_000);
+
+  it("a producer 256 MiB ahead of its consumer waits for room, and every item arrives, in order", async () => {
+    const n = 360; // 270 items of 1 MiB: more than a queue holds
+    // How many of the first items fit in a queue nobody takes from.
+    let fit = 0;
+    for (let bytes = 0; (bytes += recordBytes(encodeToBytes(farAheadItem(fit)).length)) <= MAX_BYTES; ) fit++;
+    expect(fit).toBeLessThan(n);
+    const q = new Queue<[number, Uint8Array]>();
+    const p = new Process({ target: produceFarAhead, args: [q, n], context });
+    p.start();
+    // Polls a condition (not a timing): the producer has filled the queue and waits.
+    while ((await q.qsize()) < fit) await new Promise((r) => setTimeout(r, 10));
+    expect(await q.qsize()).toBe(fit);
+    expect(p.isAlive()).toBe(true);
+    for (let i = 0; i < n; i++) {
+      const [index, bytes] = await q.get();
+      const expected = farAheadItem(i)[1].length;
+      expect([index, bytes.length, bytes[0], bytes[bytes.length - 1]]).toEqual([i, expected, i & 255, i & 255]);
+    }
+    await p.join();
+    expect(p.exitCode).toBe(0);
   }, 120_000);
 
   it("a child may exit right after put() without awaiting it: nothing is lost", async () => {
