@@ -40,7 +40,13 @@ if (isMain(import.meta)) {
   await ready.get();
   const t0 = now();
   await go.put("go");
-  const tally = await results.get();
+  // A child that fails ends the run instead of leaving the parent waiting for the tally.
+  const failed = (p: { join(): Promise<void>; readonly exitCode: number | null; readonly name: string }): Promise<never> =>
+    p.join().then(() => (p.exitCode === 0 ? new Promise<never>(() => {}) : Promise.reject(new Error(`${p.name} exited with ${p.exitCode}`))));
+  const tally = await Promise.race([results.get(), failed(producer), failed(consumer)]).catch(async (error: unknown) => {
+    for (const p of [producer, consumer]) if (p.isAlive()) p.kill();
+    throw error;
+  });
   const seconds = (now() - t0) / 1000;
   await Promise.all([producer.join(), consumer.join()]);
   const wrong = checkTally(shape, tally);
