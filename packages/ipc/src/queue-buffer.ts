@@ -97,6 +97,9 @@ export function checkItemSize(length: number): void {
  */
 export type Outcome = "ok" | "full" | "empty" | "closed" | "busy";
 
+/** 4-byte words in a page of memory. */
+const PAGE_WORDS = 4096 / 4;
+
 /** Attempts at the mutex before a put or get says `busy`: the critical sections copy bytes only. */
 const SPINS = 1000;
 
@@ -149,6 +152,7 @@ export class QueueBuffer {
    */
   #bytes: Uint8Array;
   #view: DataView;
+  #words: Int32Array;
   /** Buffers made for the attachments of the large item a get expects to take (see #prepare). */
   #spare: Uint8Array[] | undefined;
 
@@ -158,6 +162,7 @@ export class QueueBuffer {
     this.cells = new Int32Array(this.control);
     this.#bytes = new Uint8Array(this.data, 0, this.data.byteLength);
     this.#view = new DataView(this.data, 0, this.data.byteLength);
+    this.#words = new Int32Array(this.data, 0, this.data.byteLength >> 2);
     if (control === undefined) Atomics.store(this.cells, MAXSIZE, maxsize > 0 ? Math.min(maxsize, 0x7fffffff) : 0);
   }
 
@@ -171,6 +176,7 @@ export class QueueBuffer {
     if (size === this.#bytes.byteLength) return;
     this.#bytes = new Uint8Array(this.data, 0, size);
     this.#view = new DataView(this.data, 0, size);
+    this.#words = new Int32Array(this.data, 0, size >> 2);
   }
 
   #lock(): boolean {
@@ -226,6 +232,7 @@ export class QueueBuffer {
   tryPut(item: Uint8Array, joinable: boolean): Outcome {
     checkItemSize(item.length);
     const c = this.cells;
+    if (item.length > LARGE_ITEM) this.#prefault(recordBytes(item.length));
     if (!this.#lock()) return "busy";
     try {
       if (Atomics.load(c, CLOSED) === 1) return "closed";
@@ -345,13 +352,48 @@ export class QueueBuffer {
     return write;
   }
 
+  /**
+   * Before a put of a large record takes the mutex: makes the memory the record will likely go
+   * to writable now (growing the buffer if it will have to grow), so that the page faults of
+   * fresh memory — several times what the copy costs — are not paid while the mutex is held and
+   * the consumers wait. Read without the mutex, the place is a guess, right when one producer
+   * puts; a wrong guess costs nothing but the faults. Each page is touched by adding 0 to one of
+   * its words: atomic, so a thread writing there meanwhile loses nothing.
+   */
+  #prefault(need: number): void {
+    const c = this.cells;
+    const read = Atomics.load(c, READ);
+    const write = Atomics.load(c, WRITE);
+    // The put will compact the records to the front (memory used before): nothing to do.
+    if (read > 0 && read >= write - read) return;
+    const end = write + need;
+    if (end > MAX_BYTES) return;
+    if (end > this.data.byteLength) {
+      try {
+        this.data.grow(Math.min(MAX_BYTES, Math.max(this.data.byteLength * 2, end)));
+      } catch {
+        // Another thread grew it meanwhile (a buffer does not shrink): it is large enough or will be grown under the mutex.
+      }
+    }
+    this.#views();
+    const words = this.#words;
+    const last = (Math.min(end, this.#bytes.byteLength) - 1) >> 2;
+    // The record's first word, then the first word of each later page.
+    for (let word = write >> 2; word <= last; word = (Math.floor(word / PAGE_WORDS) + 1) * PAGE_WORDS) Atomics.add(words, word, 0);
+  }
+
   /** Grows the data buffer to hold at least `bytes`. */
   #grow(bytes: number): void {
     const wanted = Math.max(this.data.byteLength * 2, bytes);
     if (bytes > MAX_BYTES) {
       throw new RangeError(`the queue's buffer is at its largest (${MAX_BYTES / 2 ** 20} MiB): a consumer has fallen far behind`);
     }
-    this.data.grow(Math.min(MAX_BYTES, wanted));
+    try {
+      this.data.grow(Math.min(MAX_BYTES, wanted));
+    } catch (error) {
+      // A put that prefaults (see #prefault) may have grown it meanwhile, past the size asked for.
+      if (this.data.byteLength < bytes) throw error;
+    }
     this.#views();
   }
 
