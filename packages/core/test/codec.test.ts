@@ -17,7 +17,7 @@ import {
   type Target,
   UnknownHandleError,
 } from "../src/codec/index.ts";
-import { allocateScratch, attachmentBuffers, copyMessageParts, packMessage, unpackMessage } from "../src/codec/bytes.ts";
+import { allocateScratch, attachmentBuffers, copyMessageParts, isScratch, keepScratch, packMessage, unpackMessage } from "../src/codec/bytes.ts";
 import { packNumbers } from "../src/codec/encode.ts";
 
 /** The three ways a value travels: thread target, process target, and the process byte layout. */
@@ -912,6 +912,26 @@ describe("byte layout and corrupt input", () => {
     expect(unpackMessage(packed).bins.map((bin) => bin.byteOffset - packed.byteOffset)).toEqual([24, 5032]);
     expect([...packed.subarray(23, 24)]).toEqual([0]);
     expect([...packed.subarray(24 + 5001, 5032)]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it("keepScratch: kept scratch bytes survive the next encodes, and their buffer is reused once given back", () => {
+    const first = allocateScratch(1 << 16).fill(1);
+    const kept = keepScratch(first);
+    expect(kept.bytes).toBe(first);
+    expect(isScratch(first)).toBe(false);
+    // The thread goes on with other memory: the kept bytes are not overwritten.
+    const second = allocateScratch(1 << 16).fill(2);
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(first.every((b) => b === 1)).toBe(true);
+    // Given back, the kept buffer is the next scratch buffer when the scratch must grow.
+    kept.done();
+    keepScratch(second); // the thread's scratch is now the spare (none) or new
+    const third = allocateScratch(1 << 16);
+    expect(third.buffer).toBe(first.buffer);
+    // Bytes that are not scratch are kept as they are.
+    const own = new Uint8Array(1 << 16);
+    expect(keepScratch(own).bytes).toBe(own);
+    expect(isScratch(own)).toBe(false);
   });
 
   it("encodes long and non-ASCII JSON text as UTF-8 exactly like TextEncoder", () => {

@@ -26,7 +26,7 @@ import {
   encodeToPooledBytes,
   encodeToScratchBytes,
   fromState,
-  isScratch,
+  keepScratch,
   localObject,
   preloadInChildren,
   isSelfPeer,
@@ -484,8 +484,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
         } else if (options.block === false) {
           throw this.#full(buffer);
         }
-        // A put that waits keeps its bytes: scratch bytes are overwritten by the next encode.
-        return this.#putInOrder(buffer, isScratch(bytes) ? bytes.slice() : bytes, untilOf(options), peer, earlier);
+        // A put that waits keeps its bytes: scratch bytes would be overwritten by the next encode.
+        return this.#putInOrder(buffer, keepScratch(bytes), untilOf(options), peer, earlier);
       }
       case "get": {
         const options = (args[0] ?? {}) as QueueWaitOptions;
@@ -578,8 +578,14 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   }
 
   /** A put that waits for room, after the peer's `earlier` waiting put (see `#waitingPuts`). */
-  #putInOrder(buffer: QueueBuffer, bytes: Uint8Array, until: number, peer: Peer, earlier: Promise<void> | undefined): Promise<void> {
-    const put = (): Promise<void> => this.#put(buffer, bytes, until, peer);
+  #putInOrder(
+    buffer: QueueBuffer,
+    kept: ReturnType<typeof keepScratch>,
+    until: number,
+    peer: Peer,
+    earlier: Promise<void> | undefined,
+  ): Promise<void> {
+    const put = (): Promise<void> => this.#put(buffer, kept.bytes, until, peer);
     // After an earlier put that failed, this one is tried all the same, unless its peer is gone.
     const done =
       earlier === undefined
@@ -591,6 +597,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     this.#waitingPuts.set(peer.id, done);
     const forget = (): void => {
       if (this.#waitingPuts.get(peer.id) === done) this.#waitingPuts.delete(peer.id);
+      kept.done();
     };
     done.then(forget, forget);
     return done;
