@@ -1,7 +1,7 @@
 /**
- * The runtime adapter's Unix-socket streams: the parent listens (node:net on every runtime), a
- * child connects (Deno and Bun with their own APIs, Node with node:net). Every process-context
- * child talks to its parent this way.
+ * The runtime adapter's Unix-socket streams: the parent listens (node:net, and `Deno.listen` on a
+ * Deno main thread), a child connects (Deno and Bun with their own APIs, Node with node:net).
+ * Every process-context child talks to its parent this way.
  */
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
@@ -103,6 +103,47 @@ describe(`Unix-socket streams on ${adapter.name}`, () => {
       const bytes = await collect(client);
       expect(Array.from(bytes.subarray(0, 1_000))).toEqual(Array.from(pattern(1_000, 7)));
       expect(Buffer.compare(Buffer.from(bytes.subarray(1_000)), Buffer.from(pattern(70_000, 9)))).toBe(0);
+    } finally {
+      server.close();
+    }
+  }, 30_000);
+
+  it("a listener added while a chunk is handed over gets only the chunks after it, on both sides", async () => {
+    const text = (bytes: Uint8Array[]): string => new TextDecoder().decode(Buffer.concat(bytes));
+    // The server reads a first message, then adds a second listener from inside the first's
+    // callback (as the parent's server does: it reads a child's hello, then attaches a channel).
+    let serverLater!: Promise<string>;
+    const server = adapter.listen((stream) => {
+      serverLater = new Promise((resolve) => {
+        const later: Uint8Array[] = [];
+        let added = false;
+        stream.onData(() => {
+          if (added) return;
+          added = true;
+          stream.onData((chunk) => later.push(chunk));
+          stream.onClose(() => resolve(text(later)));
+          stream.write(new TextEncoder().encode("ack"));
+        });
+      });
+    });
+    try {
+      const client = await adapter.connect(server.path, 5_000);
+      const clientLater = new Promise<string>((resolve) => {
+        const later: Uint8Array[] = [];
+        let added = false;
+        client.onData(() => {
+          if (added) return;
+          added = true;
+          client.onData((chunk) => later.push(chunk));
+          client.onClose(() => resolve(text(later)));
+          // The second message goes only once the first has been read: they arrive apart.
+          client.write(new TextEncoder().encode("second"));
+          client.end();
+        });
+      });
+      client.write(new TextEncoder().encode("first"));
+      expect(await clientLater).toBe("");
+      expect(await serverLater).toBe("second");
     } finally {
       server.close();
     }

@@ -27,7 +27,19 @@ export class IncomingChunks {
   push(chunk: Uint8Array): void {
     if (this.#closed) return;
     if (this.#listeners.length === 0 || this.#early.length > 0) this.#early.push(chunk);
-    else for (const cb of this.#listeners) cb(chunk);
+    else this.#deliver(chunk);
+  }
+
+  /**
+   * Hands `chunk` to the listeners registered before it was handed over, as a Node socket's
+   * `data` event does: one added meanwhile (a server that reads a handshake, then attaches the
+   * connection to a channel that listens from then on) gets the chunks after it — given this one
+   * too, it would read its bytes twice.
+   */
+  #deliver(chunk: Uint8Array): void {
+    const listeners = this.#listeners;
+    const count = listeners.length;
+    for (let i = 0; i < count; i++) listeners[i]!(chunk);
   }
 
   /** Registers a data callback; chunks that came before the first one are delivered soon after. */
@@ -57,8 +69,7 @@ export class IncomingChunks {
   #drainEarly(): void {
     if (this.#listeners.length === 0) return;
     while (this.#early.length > 0) {
-      const chunk = this.#early.shift()!;
-      for (const cb of this.#listeners) cb(chunk);
+      this.#deliver(this.#early.shift()!);
     }
   }
 }
