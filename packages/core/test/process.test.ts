@@ -106,9 +106,12 @@ describe.each(contexts)("Process in the %s context", (context) => {
 
   it("a child whose target awaits a promise nothing settles runs until it is terminated", async () => {
     // Its event loop has nothing left to do: the child must not end by itself (exit code 0), as a
-    // worker thread with an empty event loop would.
-    const p = new Process({ target: waitForever, context });
+    // worker thread with an empty event loop would. Measured from when the target runs, so that a
+    // slow start cannot pass for a child kept alive.
+    const started = join(tempDir(), "started.json");
+    const p = new Process({ target: waitForever, args: [started], context });
     p.start();
+    expect(await waitForFile(started, 20_000)).toBe(true);
     await p.join(300);
     expect(p.isAlive()).toBe(true);
     expect(p.exitCode).toBeNull();

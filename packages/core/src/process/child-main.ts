@@ -40,5 +40,6 @@ if (adapter.isWorkerThread && data?.multiprocChild === true) {
   const channel = new StreamChannel(stream);
   // The parent is gone (it exited or was killed): a child never outlives its parent.
   channel.onClose(() => adapter.exit(1));
-  runChild(channel, (code) => channel.send("exiting", code));
+  // The socket stays open (and ref'd) until this child exits: it keeps the child alive.
+  runChild(channel, { announce: (code) => channel.send("exiting", code), channelKeepsAlive: true });
 }

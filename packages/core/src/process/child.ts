@@ -45,14 +45,29 @@ function exit(code: number): never {
   return adapter.exit(code);
 }
 
+/** How a child is connected to its parent (see {@link runChild}). */
+export interface ChildLink {
+  /**
+   * Tells the parent the exit code just before the child exits (an OS process's exit can hang in
+   * the runtime: see `EXIT_GRACE_MS` in `spawn.ts`).
+   */
+  announce?: (code: number) => void;
+  /**
+   * Whether the channel to the parent keeps this child's event loop alive until the child exits
+   * (a socket that stays open and ref'd: an OS process's). A worker thread's start channel does
+   * not, and the child then keeps itself alive with a timer.
+   */
+  channelKeepsAlive?: boolean;
+}
+
 /**
  * Runs this child: waits for the parent's `args`, `state` and `start` messages, then runs.
  * Never returns: the child exits when `run()` is done.
  *
- * @param announce - tells the parent the exit code just before the child exits (an OS
- *   process's exit can hang in the runtime: see `EXIT_GRACE_MS` in `spawn.ts`).
+ * @param link - what the channel to the parent does besides delivering messages.
  */
-export function runChild(channel: Receiver, announce?: (code: number) => void): void {
+export function runChild(channel: Receiver, link: ChildLink = {}): void {
+  const { announce, channelKeepsAlive = false } = link;
   announceExit = announce;
   // A target that ends the process itself (`process.exit(3)`) is announced too: this listener
   // runs before the runtime shuts down, where the exit can hang.
@@ -86,15 +101,17 @@ export function runChild(channel: Receiver, announce?: (code: number) => void): 
       failing = true;
       void drainCalls().finally(() => exit(1));
     });
+    // A child runs until its target settles, as in Python, even when nothing else keeps its
+    // event loop alive (a target awaiting a promise nobody settles waits until it is terminated):
+    // the exit at the end of `run` ends it, not an empty event loop. A timer keeps a worker thread
+    // alive; an OS process's open socket to its parent already does (and on Deno, a process's
+    // first timer costs 8–20 ms: measured in a child, 20 ms of a 100 ms start+join).
+    if (!channelKeepsAlive) setInterval(() => {}, 1 << 30);
     void run(info, args, state);
   });
 }
 
 async function run(info: StartInfo, args: () => unknown, state: (() => unknown) | undefined): Promise<never> {
-  // A child runs until its target settles, as in Python, even when nothing keeps its event loop
-  // alive (a target awaiting a promise nobody settles waits until it is terminated): the exit
-  // below ends it, not an empty event loop.
-  setInterval(() => {}, 1 << 30);
   let code = 0;
   try {
     for (const url of info.preload) {
