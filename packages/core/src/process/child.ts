@@ -120,6 +120,10 @@ async function run(info: StartInfo, args: () => unknown, state: (() => unknown) 
     }
     const cls = info.subclass === null ? Process : await Process.resolveSubclass(info.subclass);
     const target = info.target === null ? undefined : await resolveTask(info.target);
+    // Once more, now that the target's modules are loaded, and before it runs: on a Deno main
+    // thread an exit callback also becomes a Node `exit` listener only once something has loaded
+    // Deno's Node layer (see `runtime/deno-main.ts`), and it must come before the target's own.
+    if (announceExit !== undefined) adapter.onExit(announceOnce);
     const proc = Reflect.construct(Process, [rehydrate], cls) as Process<unknown[]>;
     if (state !== undefined) Object.assign(proc, state());
     Process.adopt(proc, target, args() as unknown[]);

@@ -1,13 +1,14 @@
 /// <reference types="deno" />
 /**
- * A Unix-socket client on Deno's own API. `node:net` works on Deno too, but a child that loads
- * it pays 6–28 ms of its start-up for it (measured: loading `node:net` 28 ms alone, 7.5 ms in a
- * child that has loaded the library; `Deno.connect` 1.4 ms).
+ * Unix sockets on Deno's own API. `node:net` works on Deno too, but a child that loads it pays
+ * 6–28 ms of its start-up for it (measured: loading `node:net` 28 ms alone, 7.5 ms in a child
+ * that has loaded the library; `Deno.connect` 1.4 ms), and a Deno main thread that has not loaded
+ * Node's layer at all ~30 ms more (see `deno-main.ts`).
  *
  * @internal
  * @module
  */
-import type { ByteStream } from "./adapter.ts";
+import type { ByteStream, StreamServer } from "./adapter.ts";
 import { IncomingChunks } from "./incoming-chunks.ts";
 
 /**
@@ -19,6 +20,48 @@ import { IncomingChunks } from "./incoming-chunks.ts";
 export async function connectUnix(path: string): Promise<ByteStream> {
   const conn = await Deno.connect({ transport: "unix", path });
   return streamOf(conn);
+}
+
+/**
+ * Listens on the Unix socket at `path` with Deno's own API (`node:net` would load Node's
+ * compatibility layer into a Deno main thread that has not loaded it: see `deno-main.ts`), and
+ * calls `onConnection` with each accepted connection.
+ *
+ * @example
+ * ```ts
+ * const server = listenUnix("/tmp/multiproc-1-a.sock", (stream) => stream.onData(console.log));
+ * server.close();
+ * ```
+ */
+export function listenUnix(path: string, onConnection: (stream: ByteStream) => void): StreamServer {
+  const listener = Deno.listen({ transport: "unix", path });
+  let closed = false;
+  void (async () => {
+    try {
+      for await (const conn of listener) onConnection(streamOf(conn as Deno.UnixConn));
+    } catch (error) {
+      if (!closed) Deno.stderr.writeSync(new TextEncoder().encode(`multiproc: the socket ${path} failed: ${(error as Error).message}\n`));
+    }
+  })();
+  return {
+    path,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      listener.close();
+      try {
+        Deno.removeSync(path);
+      } catch {
+        // already removed
+      }
+    },
+    ref: () => {
+      if (!closed) listener.ref();
+    },
+    unref: () => {
+      if (!closed) listener.unref();
+    },
+  };
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {

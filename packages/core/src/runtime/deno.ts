@@ -8,6 +8,7 @@
  * @module
  */
 import type { RuntimeAdapter } from "./adapter.ts";
+import { createDenoMainAdapter } from "./deno-main.ts";
 import { connectUnix } from "./deno-stream.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
@@ -29,15 +30,18 @@ function permissionFlags(): string[] {
   return flags;
 }
 
-/** Makes the adapter for Deno (called only on Deno: see `index.ts`). */
+/** The command line that runs `file` with this Deno and this process's permissions. */
+function scriptCommand(file: string): { command: string; args: string[] } {
+  return { command: Deno.execPath(), args: ["run", ...permissionFlags(), "--no-lock", "--quiet", file] };
+}
+
+/**
+ * Makes the adapter for Deno (called only on Deno: see `index.ts`): Deno's own APIs on a main
+ * thread (see `deno-main.ts`), Node's in a worker thread — Deno starts a `node:worker_threads`
+ * worker with its Node layer loaded, and only Node's API gives that worker its `workerData`. A
+ * worker has no main module.
+ */
 export function denoAdapter(): RuntimeAdapter {
-  return createNodeCompatAdapter({
-    name: "deno",
-    connectUnix,
-    spinBeforeParkMs: 0.1,
-    scriptCommand: (file) => ({
-      command: Deno.execPath(),
-      args: ["run", ...permissionFlags(), "--no-lock", "--quiet", file],
-    }),
-  });
+  if (Deno.mainModule !== undefined) return createDenoMainAdapter({ spinBeforeParkMs: 0.1, scriptCommand });
+  return createNodeCompatAdapter({ name: "deno", connectUnix, spinBeforeParkMs: 0.1, scriptCommand });
 }

@@ -9,12 +9,8 @@
  * @module
  */
 import type { Socket } from "node:net";
-import { availableParallelism, constants as osConstants, cpus, tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as nodeSetTimeout } from "node:timers";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { parentPort as nodeParentPort, threadId as nodeThreadId, Worker, workerData as nodeWorkerData } from "node:worker_threads";
 import type { ByteStream, ExitStatus, OsChild, RuntimeAdapter, StreamServer, ThreadChild } from "./adapter.ts";
+import { connectWithRetry } from "./connect-retry.ts";
 import type { RuntimeName } from "./detect.ts";
 
 /** What a runtime's own adapter supplies. */
@@ -35,8 +31,11 @@ export interface RuntimeSpecifics {
 }
 
 /**
- * Builtins that only some programs need, loaded on first use (`process.getBuiltinModule`, on all
- * three runtimes): a child that never starts a process or opens a socket does not pay for them.
+ * Builtins, looked up when the adapter is made or on first use (`process.getBuiltinModule`, on
+ * all three runtimes), never imported: this module is also loaded on a Deno main thread, which
+ * uses Deno's own APIs (`deno-main.ts`), and there the first touch of Node's APIs (even of the
+ * `process` global) costs ~30 ms. A child that never starts a process or opens a socket does not
+ * pay for `node:child_process` and `node:net` anywhere.
  */
 function childProcess(): typeof import("node:child_process") {
   return process.getBuiltinModule("node:child_process");
@@ -99,8 +98,84 @@ function connectWithNodeNet(path: string): Promise<ByteStream> {
   });
 }
 
-function socketPath(): string {
-  return join(tmpdir(), `multiproc-${process.pid}-${uniqueSuffix()}.sock`);
+/**
+ * A fresh socket path in the temp directory `dir` for the process `pid`.
+ *
+ * @example
+ * ```ts
+ * socketPath("/tmp", 1234); // "/tmp/multiproc-1234-1k3j5h2g.sock"
+ * ```
+ */
+export function socketPath(dir: string, pid: number): string {
+  return `${dir.endsWith("/") ? dir.slice(0, -1) : dir}/multiproc-${pid}-${uniqueSuffix()}.sock`;
+}
+
+/**
+ * Starts `entry` as a `node:worker_threads` worker (see `RuntimeAdapter.startThread`): what Node
+ * uses, and Deno too, where its web `Worker` cannot be unref'd and has no exit code.
+ *
+ * @example
+ * ```ts
+ * const child = startNodeWorker(new URL("./child.ts", import.meta.url), { n: 1 }, console.error);
+ * console.log((await child.exited).code);
+ * ```
+ */
+export function startNodeWorker(entry: URL, workerData: unknown, onError: (error: unknown) => void, transfer: ArrayBuffer[] = []): ThreadChild {
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
+  const worker = new Worker(entry, { workerData, transferList: transfer });
+  // Handled here, an error is not rethrown in the parent.
+  worker.on("error", onError);
+  let ended = false;
+  const exited = new Promise<ExitStatus>((resolve) => {
+    worker.on("exit", (code) => {
+      ended = true;
+      resolve({ code, signal: null });
+    });
+  });
+  return {
+    threadId: worker.threadId,
+    exited,
+    terminate: () => void worker.terminate(),
+    ref: () => {
+      if (!ended) worker.ref();
+    },
+    unref: () => {
+      if (!ended) worker.unref();
+    },
+  };
+}
+
+/**
+ * Sends `signal` to the process `pid` (0: only checks that it exists) with `process.kill`.
+ *
+ * @returns false if there is no such process.
+ * @example
+ * ```ts
+ * if (!signalWithNode(pid, 0)) console.log("gone");
+ * ```
+ */
+export function signalWithNode(pid: number, signal: "SIGTERM" | "SIGKILL" | 0): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The number of a signal (`"SIGTERM"` → 15), from `node:os`'s table for this platform.
+ *
+ * @throws Error for an unknown signal name.
+ * @example
+ * ```ts
+ * signalNumberOf("SIGKILL"); // 9
+ * ```
+ */
+export function signalNumberOf(signal: string): number {
+  const n = (process.getBuiltinModule("node:os").constants.signals as Record<string, number | undefined>)[signal];
+  if (n === undefined) throw new Error(`unknown signal ${signal}`);
+  return n;
 }
 
 /**
@@ -110,6 +185,10 @@ function socketPath(): string {
  * @returns the adapter.
  */
 export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAdapter {
+  const { availableParallelism, cpus, tmpdir } = process.getBuiltinModule("node:os");
+  const { setTimeout: nodeSetTimeout } = process.getBuiltinModule("node:timers");
+  const { fileURLToPath, pathToFileURL } = process.getBuiltinModule("node:url");
+  const { parentPort: nodeParentPort, threadId: nodeThreadId, workerData: nodeWorkerData } = process.getBuiltinModule("node:worker_threads");
   return {
     name: specifics.name,
     pid: process.pid,
@@ -210,42 +289,12 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
       };
     },
 
-    startThread(entry: URL, workerData: unknown, onError: (error: unknown) => void, transfer: ArrayBuffer[] = []): ThreadChild {
-      if (specifics.startThread !== undefined) return specifics.startThread(entry, workerData, onError, transfer);
-      const worker = new Worker(entry, { workerData, transferList: transfer });
-      // Handled here, an error is not rethrown in the parent.
-      worker.on("error", onError);
-      let ended = false;
-      const exited = new Promise<ExitStatus>((resolve) => {
-        worker.on("exit", (code) => {
-          ended = true;
-          resolve({ code, signal: null });
-        });
-      });
-      return {
-        threadId: worker.threadId,
-        exited,
-        terminate: () => void worker.terminate(),
-        ref: () => {
-          if (!ended) worker.ref();
-        },
-        unref: () => {
-          if (!ended) worker.unref();
-        },
-      };
-    },
+    startThread: specifics.startThread ?? startNodeWorker,
 
-    signalPid(pid: number, signal: "SIGTERM" | "SIGKILL" | 0): boolean {
-      try {
-        process.kill(pid, signal);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    signalPid: signalWithNode,
 
     listen(onConnection: (stream: ByteStream) => void): StreamServer {
-      const path = socketPath();
+      const path = socketPath(tmpdir(), process.pid);
       const server = net().createServer((socket) => onConnection(wrapSocket(socket)));
       server.on("error", (err) => process.stderr.write(`multiproc: the socket ${path} failed: ${err.message}\n`));
       server.listen(path);
@@ -260,24 +309,8 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
       };
     },
 
-    async connect(path: string, patienceMs = 5000): Promise<ByteStream> {
-      const deadline = Date.now() + patienceMs;
-      for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
-        try {
-          return await (specifics.connectUnix ?? connectWithNodeNet)(path);
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          const retriable = code === "ENOENT" || code === "ECONNREFUSED";
-          if (!retriable || Date.now() + delay > deadline) throw err;
-          await new Promise((r) => setTimeout(r, delay));
-        }
-      }
-    },
+    connect: (path, patienceMs) => connectWithRetry(specifics.connectUnix ?? connectWithNodeNet, path, patienceMs),
 
-    signalNumber(signal: string): number {
-      const n = (osConstants.signals as Record<string, number | undefined>)[signal];
-      if (n === undefined) throw new Error(`unknown signal ${signal}`);
-      return n;
-    },
+    signalNumber: signalNumberOf,
   };
 }

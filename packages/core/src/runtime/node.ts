@@ -7,8 +7,6 @@
  * @internal
  * @module
  */
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { RuntimeAdapter } from "./adapter.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
@@ -26,6 +24,8 @@ export function nodeAdapter(): RuntimeAdapter {
   // Looked up here, not imported: this module is also imported on Deno, whose `node:module` has
   // no `enableCompileCache` export (a static import of it fails to link there).
   const { enableCompileCache } = process.getBuiltinModule("node:module");
+  const { tmpdir } = process.getBuiltinModule("node:os");
+  const { join } = process.getBuiltinModule("node:path");
   if (process.env.NODE_COMPILE_CACHE === undefined && process.env.NODE_DISABLE_COMPILE_CACHE === undefined && typeof enableCompileCache === "function") {
     const cacheDir = join(tmpdir(), "multiproc-node-compile-cache");
     try {
