@@ -3,10 +3,11 @@
  * (see `scripts/build.ts`), for the benchmark rows that measure what an npm user runs on Node.
  * The workspace's `@multiproc/core` is the TypeScript sources, which Deno and Bun users run.
  *
+ * The no-op child's task module imports this module, so it imports no Node builtin: on Deno the
+ * first use of Node's APIs costs a process ~30 ms, which the child would pay and the library not.
+ *
  * @module
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 
 /** The built entry of `@multiproc/core`. */
 export const builtCoreUrl = new URL("../../../../packages/core/dist/index.js", import.meta.url);
@@ -23,6 +24,8 @@ export const builtCoreUrl = new URL("../../../../packages/core/dist/index.js", i
  * ```
  */
 export function builtCoreMissing(): string | undefined {
+  const { existsSync } = process.getBuiltinModule("node:fs");
+  const { fileURLToPath } = process.getBuiltinModule("node:url");
   return existsSync(fileURLToPath(builtCoreUrl)) ? undefined : "packages/core/dist is not built: run `npx pnpm@12.21.0 build` first";
 }
 
