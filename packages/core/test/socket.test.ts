@@ -109,39 +109,34 @@ describe(`Unix-socket streams on ${adapter.name}`, () => {
   }, 30_000);
 
   it("a listener added while a chunk is handed over gets only the chunks after it, on both sides", async () => {
-    const text = (bytes: Uint8Array[]): string => new TextDecoder().decode(Buffer.concat(bytes));
-    // The server reads a first message, then adds a second listener from inside the first's
-    // callback (as the parent's server does: it reads a child's hello, then attaches a channel).
-    let serverLater!: Promise<string>;
-    const server = adapter.listen((stream) => {
-      serverLater = new Promise((resolve) => {
+    // Each side reads a first message, then adds a second listener from inside the first's
+    // callback (as the parent's server does: it reads a child's hello, then attaches a channel),
+    // and answers; the second listener's text is what came after the first message.
+    const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+    const afterFirst = (stream: ByteStream, answer: () => void): Promise<string> =>
+      new Promise((resolve) => {
         const later: Uint8Array[] = [];
         let added = false;
         stream.onData(() => {
           if (added) return;
           added = true;
           stream.onData((chunk) => later.push(chunk));
-          stream.onClose(() => resolve(text(later)));
-          stream.write(new TextEncoder().encode("ack"));
+          stream.onClose(() => resolve(new TextDecoder().decode(Buffer.concat(later))));
+          answer();
         });
       });
+    let serverLater!: Promise<string>;
+    const server = adapter.listen((stream) => {
+      serverLater = afterFirst(stream, () => stream.write(encode("ack")));
     });
     try {
       const client = await adapter.connect(server.path, 5_000);
-      const clientLater = new Promise<string>((resolve) => {
-        const later: Uint8Array[] = [];
-        let added = false;
-        client.onData(() => {
-          if (added) return;
-          added = true;
-          client.onData((chunk) => later.push(chunk));
-          client.onClose(() => resolve(text(later)));
-          // The second message goes only once the first has been read: they arrive apart.
-          client.write(new TextEncoder().encode("second"));
-          client.end();
-        });
+      // The client's second message goes only once the server's answer came: they arrive apart.
+      const clientLater = afterFirst(client, () => {
+        client.write(encode("second"));
+        client.end();
       });
-      client.write(new TextEncoder().encode("first"));
+      client.write(encode("first"));
       expect(await clientLater).toBe("");
       expect(await serverLater).toBe("second");
     } finally {
