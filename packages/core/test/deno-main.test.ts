@@ -1,17 +1,10 @@
-import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { runtime } from "../src/index.ts";
-import { program } from "./helpers.ts";
+import { program, runProgram } from "./helpers.ts";
 
 /** Runs `file` with Deno, with the `process`-global trap preloaded; resolves with its outcome. */
-function runTrapped(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const args = ["run", "-A", "--no-lock", "--quiet", "--preload", program("node-layer-trap.ts"), file];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += String(d)));
-  child.stderr.on("data", (d) => (stderr += String(d)));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+function runTrapped(file: string): ReturnType<typeof runProgram> {
+  return runProgram(file, [], ["--preload", program("node-layer-trap.ts")]);
 }
 
 // Only Deno loads Node's APIs on first use (and a process pays ~30 ms for it); on Node and Bun

@@ -18,9 +18,12 @@ export function readReport<T = Record<string, unknown>>(file: string): T {
   return JSON.parse(readFileSync(file, "utf8")) as T;
 }
 
-/** The command that runs a script with the runtime these tests run on. */
-export function scriptCommand(file: string): [string, string[]] {
-  if (runtime.name === "deno") return [process.execPath, ["run", "-A", "--no-lock", "--quiet", file]];
+/**
+ * The command that runs a script with the runtime these tests run on; `denoFlags` go to
+ * `deno run` (on Deno only).
+ */
+export function scriptCommand(file: string, denoFlags: string[] = []): [string, string[]] {
+  if (runtime.name === "deno") return [process.execPath, ["run", "-A", "--no-lock", "--quiet", ...denoFlags, file]];
   return [process.execPath, [file]];
 }
 
@@ -29,9 +32,13 @@ export function program(name: string): string {
   return fileURLToPath(new URL(`./fixtures/programs/${name}`, import.meta.url));
 }
 
-/** Runs a program to its end and returns its exit code and output. */
-export function runProgram(file: string, args: string[]): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  const [cmd, cmdArgs] = scriptCommand(file);
+/** Runs a program to its end and returns its exit code and output (`denoFlags`: see `scriptCommand`). */
+export function runProgram(
+  file: string,
+  args: string[],
+  denoFlags: string[] = [],
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  const [cmd, cmdArgs] = scriptCommand(file, denoFlags);
   const child = spawn(cmd, [...cmdArgs, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";

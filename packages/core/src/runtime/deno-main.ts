@@ -113,7 +113,7 @@ function spawnCommand(command: string, args: string[], env: Record<string, strin
   });
   // Each call is skipped once the child has ended; it may also end between the check and the
   // call, when Deno throws (nothing is left to signal or keep alive then).
-  const unlessEnded = (action: () => void) => () => {
+  const ifRunning = (action: () => void): void => {
     if (ended) return;
     try {
       action();
@@ -124,9 +124,9 @@ function spawnCommand(command: string, args: string[], env: Record<string, strin
   return {
     pid: child.pid,
     exited,
-    kill: (signal) => unlessEnded(() => child.kill(signal))(),
-    ref: unlessEnded(() => child.ref()),
-    unref: unlessEnded(() => child.unref()),
+    kill: (signal) => ifRunning(() => child.kill(signal)),
+    ref: () => ifRunning(() => child.ref()),
+    unref: () => ifRunning(() => child.unref()),
   };
 }
 
