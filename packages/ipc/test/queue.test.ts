@@ -3,7 +3,7 @@ import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
 import { encodeToBytes } from "@multiproc/core";
 import { decodeFromParts, type MessageParts } from "@multiproc/core/internal";
-import { LARGE_ITEM, MAX_BYTES, MUTEX, NO_SPIN, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
+import { LARGE_ITEM, MAX_BYTES, MUTEX, MUTEX_SLEEPERS, NO_SPIN, NOT_FULL_WAITERS, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
 import { setSpinBeforePark } from "../src/internal.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
 import { consume, echo, farAheadItem, joinWorker, produce, produceAndLeave, produceFarAhead, produceSized, putForever, putThenHang, sizedItemLength } from "./fixtures/tasks.ts";
@@ -396,6 +396,33 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     expect(p.exitCode).toBe(0);
   });
 
+  it("a consumer whose give-back must wait for the queue's mutex does not exit before its items are back", async () => {
+    const q = new Queue<number>();
+    for (let i = 0; i < 2000; i++) await q.put(i);
+    const out = new Queue<unknown[]>();
+    const go = new Queue<string>();
+    const p = new Process({ target: takeThenWait, args: [q, 300, out, go], context });
+    p.start();
+    expect(await out.get()).toEqual(range(0, 300));
+    // Hold the queue's mutex, as a thread in its critical section would: the consumer's give-back
+    // (5 ms after its last get) finds it busy and waits for it. Only then is it told to exit.
+    const cells = new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
+    expect(Atomics.compareExchange(cells, MUTEX, 0, 424242)).toBe(0);
+    const deadline = performance.now() + 10_000;
+    while (Atomics.load(cells, MUTEX_SLEEPERS) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    expect(Atomics.load(cells, MUTEX_SLEEPERS)).toBeGreaterThan(0);
+    await go.put("go");
+    // Without waiting for its give-back, the consumer would exit now and the items would be lost.
+    await p.join(300);
+    Atomics.store(cells, MUTEX, 0);
+    Atomics.notify(cells, MUTEX);
+    await p.join();
+    expect(p.exitCode).toBe(0);
+    const rest: number[] = [];
+    for (let i = 300; i < 2000; i++) rest.push(await q.getNowait());
+    expect(rest.sort((a, b) => a - b)).toEqual(range(300, 2000));
+  });
+
   it("large items mixed with small ones: a consumer that takes some and stops leaves the rest, each once and whole", async () => {
     const q = new Queue<unknown>();
     for (let i = 0; i < 300; i++) await q.put(mixedItem(i));
@@ -585,6 +612,46 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     const got: number[] = [];
     for (let i = 0; i < 200; i++) got.push(await q.get({ timeout: 5_000 }));
     expect(got).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it("a child may exit right after puts that must wait for the queue's mutex: it waits for them, and nothing is lost", async () => {
+    const q = new Queue<number>();
+    // Held as a thread in its critical section would hold it: every put of the child must wait.
+    const cells = new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
+    expect(Atomics.compareExchange(cells, MUTEX, 0, 424242)).toBe(0);
+    const p = new Process({ target: produceAndLeave, args: [q, 5], context });
+    p.start();
+    // The first of them is waiting (here at the owner for a child in another process).
+    const deadline = performance.now() + 10_000;
+    while (Atomics.load(cells, MUTEX_SLEEPERS) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    expect(Atomics.load(cells, MUTEX_SLEEPERS)).toBeGreaterThan(0);
+    // Without waiting for its puts, the child would exit now and the items would be lost.
+    await p.join(300);
+    Atomics.store(cells, MUTEX, 0);
+    Atomics.notify(cells, MUTEX);
+    await p.join();
+    expect(p.exitCode).toBe(0);
+    const got: number[] = [];
+    for (let i = 0; i < 5; i++) got.push(await q.getNowait());
+    expect(got).toEqual(range(0, 5));
+  });
+
+  it("a child may exit right after puts that wait for room in a bounded queue: it waits until they are in", async () => {
+    const q = new Queue<number>({ maxsize: 2 });
+    const p = new Process({ target: produceAndLeave, args: [q, 6], context });
+    p.start();
+    // Two are in; the third is waiting for room (here at the owner for a child in another process).
+    const cells = new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
+    const deadline = performance.now() + 10_000;
+    while (Atomics.load(cells, NOT_FULL_WAITERS) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    expect(Atomics.load(cells, NOT_FULL_WAITERS)).toBeGreaterThan(0);
+    // Without waiting for its puts, the child would exit now and four items would be lost.
+    await p.join(300);
+    const got: number[] = [];
+    for (let i = 0; i < 6; i++) got.push(await q.get({ timeout: 5_000 }));
+    expect(got).toEqual(range(0, 6));
+    await p.join();
+    expect(p.exitCode).toBe(0);
   });
 
   it("items round-trip through a child intact, including 16 MiB", async () => {

@@ -485,8 +485,28 @@ export function postRemote(address: RemoteAddress, method: string, bytes: Uint8A
   return connection(address.path).post(address.id, method, bytes);
 }
 
+/**
+ * Delivering calls that this thread performs itself, on memory it shares, and that wait (a put
+ * waiting for room, or for a mutex another thread holds): the item is nowhere else until they
+ * finish, so a child waits for them before it exits, as it waits for remote ones.
+ */
+const localDeliveries = new Set<Promise<void>>();
+
+/**
+ * Counts `call`, a delivering call performed in this thread (see {@link CallOptions.deliver}),
+ * among those a child waits for before it exits.
+ */
+export function trackLocalDelivery(call: Promise<unknown>): void {
+  const settled: Promise<void> = call.then(
+    () => void localDeliveries.delete(settled),
+    () => void localDeliveries.delete(settled),
+  );
+  localDeliveries.add(settled);
+}
+
 /** Whether some delivering call or post of this thread has not been answered yet. */
 export function callsInFlight(): boolean {
+  if (localDeliveries.size > 0) return true;
   for (const conn of connections.values()) if (conn.inFlight) return true;
   return false;
 }
@@ -498,6 +518,7 @@ export function callsInFlight(): boolean {
  * @returns the errors of posted calls that no later call reported: the caller prints them.
  */
 export async function drainCalls(): Promise<Error[]> {
+  while (localDeliveries.size > 0) await Promise.all(localDeliveries);
   await Promise.all([...connections.values()].map((conn) => conn.delivered()));
   const errors = [...unclaimed];
   unclaimed.clear();

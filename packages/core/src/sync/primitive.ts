@@ -8,7 +8,7 @@
  * @module
  */
 import { reduceSymbol, registerHandle, type ReducedHandle, type Target } from "../codec/index.ts";
-import { callRemote, localObject, postRemote, selfPeer, serve, type Peer, type RemoteAddress } from "../remote/objects.ts";
+import { callRemote, localObject, postRemote, selfPeer, serve, trackLocalDelivery, type Peer, type RemoteAddress } from "../remote/objects.ts";
 import { holderOf, localHolder } from "./holder.ts";
 
 /** Passed as the first constructor argument when a primitive is revived from a handle. */
@@ -98,7 +98,11 @@ export abstract class SharedPrimitive {
   protected invoke(method: string, args: unknown[], deliver = false): Promise<unknown> {
     if (this.#cells !== undefined) {
       try {
-        return Promise.resolve(this.perform(method, args, localHolder(), selfPeer()));
+        const outcome = this.perform(method, args, localHolder(), selfPeer());
+        if (!(outcome instanceof Promise)) return Promise.resolve(outcome);
+        // It waits (for room, for a mutex): what it hands over must arrive before a child exits.
+        if (deliver) trackLocalDelivery(outcome);
+        return outcome;
       } catch (error) {
         return Promise.reject(error);
       }
