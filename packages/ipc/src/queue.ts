@@ -5,7 +5,8 @@
  * receiver) and decoded when they are taken. The items live in the process that created the queue:
  * its worker threads reach them through shared memory, other OS processes through that process's
  * socket. Unlike CPython, a child may exit right after `put()` — even without awaiting it — and
- * nothing it put is lost: a child does not exit before its puts have reached the queue.
+ * nothing it put is lost: a child does not exit before its puts have reached the queue (so a put
+ * still waiting for room in a full queue keeps its child alive until a consumer takes an item).
  *
  * Items move in bulk, as CPython's feeder thread and pipe move them: another OS process's `put`s
  * on an unbounded `Queue` or `SimpleQueue` are posted (they resolve once queued and travel many

@@ -645,8 +645,10 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     const deadline = performance.now() + 10_000;
     while (Atomics.load(cells, NOT_FULL_WAITERS) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
     expect(Atomics.load(cells, NOT_FULL_WAITERS)).toBeGreaterThan(0);
-    // Without waiting for its puts, the child would exit now and four items would be lost.
+    // Without waiting for its puts, the child would exit now and four items would be lost. It
+    // waits, as long as no item is taken.
     await p.join(300);
+    expect(p.isAlive()).toBe(true);
     const got: number[] = [];
     for (let i = 0; i < 6; i++) got.push(await q.get({ timeout: 5_000 }));
     expect(got).toEqual(range(0, 6));
