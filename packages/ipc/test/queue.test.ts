@@ -18,6 +18,30 @@ function recordsOf(records: Uint8Array): number[] {
   return items;
 }
 
+/** A queue's control cells (its mutex, its waiter counts), reached the way its threads reach them. */
+function cellsOf(q: Queue<number>): Int32Array {
+  return new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
+}
+
+/** Waits (up to 10 s) until cell `index` is non-zero: a thread has started waiting. */
+async function untilWaiting(cells: Int32Array, index: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (Atomics.load(cells, index) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  expect(Atomics.load(cells, index)).toBeGreaterThan(0);
+}
+
+/** A queue of 0..1999, and a child that has taken the first `n` of them and now waits on `go`. */
+async function consumerThatTook(n: number, context: ContextName) {
+  const q = new Queue<number>();
+  for (let i = 0; i < 2000; i++) await q.put(i);
+  const out = new Queue<unknown[]>();
+  const go = new Queue<string>();
+  const p = new Process({ target: takeThenWait, args: [q, n, out, go], context });
+  p.start();
+  expect(await out.get()).toEqual(range(0, n));
+  return { q, go, p };
+}
+
 const contexts: ContextName[] = ["process", "thread"];
 
 /** Item `i` of a stream mixing numbers with large byte arrays (every third item) that say their index. */
@@ -380,13 +404,7 @@ describe.each(contexts)("Queue across the %s context", (context) => {
   }, 60_000);
 
   it("a consumer that took items fast and then stops taking does not keep any: all the rest reach another consumer", async () => {
-    const q = new Queue<number>();
-    for (let i = 0; i < 2000; i++) await q.put(i);
-    const out = new Queue<unknown[]>();
-    const go = new Queue<string>();
-    const p = new Process({ target: takeThenWait, args: [q, 300, out, go], context });
-    p.start();
-    expect(await out.get()).toEqual(range(0, 300));
+    const { q, go, p } = await consumerThatTook(300, context);
     // It is waiting on `go` now. What it received ahead goes back to the queue (within a few ms).
     const rest: number[] = [];
     for (let i = 300; i < 2000; i++) rest.push(await q.get({ timeout: 5_000 }));
@@ -397,20 +415,12 @@ describe.each(contexts)("Queue across the %s context", (context) => {
   });
 
   it("a consumer whose give-back must wait for the queue's mutex does not exit before its items are back", async () => {
-    const q = new Queue<number>();
-    for (let i = 0; i < 2000; i++) await q.put(i);
-    const out = new Queue<unknown[]>();
-    const go = new Queue<string>();
-    const p = new Process({ target: takeThenWait, args: [q, 300, out, go], context });
-    p.start();
-    expect(await out.get()).toEqual(range(0, 300));
+    const { q, go, p } = await consumerThatTook(300, context);
     // Hold the queue's mutex, as a thread in its critical section would: the consumer's give-back
     // (5 ms after its last get) finds it busy and waits for it. Only then is it told to exit.
-    const cells = new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
+    const cells = cellsOf(q);
     expect(Atomics.compareExchange(cells, MUTEX, 0, 424242)).toBe(0);
-    const deadline = performance.now() + 10_000;
-    while (Atomics.load(cells, MUTEX_SLEEPERS) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
-    expect(Atomics.load(cells, MUTEX_SLEEPERS)).toBeGreaterThan(0);
+    await untilWaiting(cells, MUTEX_SLEEPERS);
     await go.put("go");
     // Without waiting for its give-back, the consumer would exit now and the items would be lost.
     await p.join(300);
@@ -617,14 +627,12 @@ describe.each(contexts)("Queue across the %s context", (context) => {
   it("a child may exit right after puts that must wait for the queue's mutex: it waits for them, and nothing is lost", async () => {
     const q = new Queue<number>();
     // Held as a thread in its critical section would hold it: every put of the child must wait.
-    const cells = new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
+    const cells = cellsOf(q);
     expect(Atomics.compareExchange(cells, MUTEX, 0, 424242)).toBe(0);
     const p = new Process({ target: produceAndLeave, args: [q, 5], context });
     p.start();
     // The first of them is waiting (here at the owner for a child in another process).
-    const deadline = performance.now() + 10_000;
-    while (Atomics.load(cells, MUTEX_SLEEPERS) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
-    expect(Atomics.load(cells, MUTEX_SLEEPERS)).toBeGreaterThan(0);
+    await untilWaiting(cells, MUTEX_SLEEPERS);
     // Without waiting for its puts, the child would exit now and the items would be lost.
     await p.join(300);
     Atomics.store(cells, MUTEX, 0);
@@ -641,10 +649,7 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     const p = new Process({ target: produceAndLeave, args: [q, 6], context });
     p.start();
     // Two are in; the third is waiting for room (here at the owner for a child in another process).
-    const cells = new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
-    const deadline = performance.now() + 10_000;
-    while (Atomics.load(cells, NOT_FULL_WAITERS) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
-    expect(Atomics.load(cells, NOT_FULL_WAITERS)).toBeGreaterThan(0);
+    await untilWaiting(cellsOf(q), NOT_FULL_WAITERS);
     // Without waiting for its puts, the child would exit now and four items would be lost. It
     // waits, as long as no item is taken.
     await p.join(300);
