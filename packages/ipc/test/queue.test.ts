@@ -30,6 +30,15 @@ async function untilWaiting(cells: Int32Array, index: number): Promise<void> {
   expect(Atomics.load(cells, index)).toBeGreaterThan(0);
 }
 
+/** Takes a queue's mutex, as a thread in its critical section would; returns what gives it back. */
+function holdMutex(cells: Int32Array): () => void {
+  expect(Atomics.compareExchange(cells, MUTEX, 0, 424242)).toBe(0);
+  return () => {
+    Atomics.store(cells, MUTEX, 0);
+    Atomics.notify(cells, MUTEX);
+  };
+}
+
 /** A queue of 0..1999, and a child that has taken the first `n` of them and now waits on `go`. */
 async function consumerThatTook(n: number, context: ContextName) {
   const q = new Queue<number>();
@@ -419,13 +428,12 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     // Hold the queue's mutex, as a thread in its critical section would: the consumer's give-back
     // (5 ms after its last get) finds it busy and waits for it. Only then is it told to exit.
     const cells = cellsOf(q);
-    expect(Atomics.compareExchange(cells, MUTEX, 0, 424242)).toBe(0);
+    const release = holdMutex(cells);
     await untilWaiting(cells, MUTEX_SLEEPERS);
     await go.put("go");
     // Without waiting for its give-back, the consumer would exit now and the items would be lost.
     await p.join(300);
-    Atomics.store(cells, MUTEX, 0);
-    Atomics.notify(cells, MUTEX);
+    release();
     await p.join();
     expect(p.exitCode).toBe(0);
     const rest: number[] = [];
@@ -628,15 +636,14 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     const q = new Queue<number>();
     // Held as a thread in its critical section would hold it: every put of the child must wait.
     const cells = cellsOf(q);
-    expect(Atomics.compareExchange(cells, MUTEX, 0, 424242)).toBe(0);
+    const release = holdMutex(cells);
     const p = new Process({ target: produceAndLeave, args: [q, 5], context });
     p.start();
     // The first of them is waiting (here at the owner for a child in another process).
     await untilWaiting(cells, MUTEX_SLEEPERS);
     // Without waiting for its puts, the child would exit now and the items would be lost.
     await p.join(300);
-    Atomics.store(cells, MUTEX, 0);
-    Atomics.notify(cells, MUTEX);
+    release();
     await p.join();
     expect(p.exitCode).toBe(0);
     const got: number[] = [];

@@ -495,6 +495,12 @@ const localDeliveries = new Set<Promise<void>>();
 /**
  * Counts `call`, a delivering call performed in this thread (see {@link CallOptions.deliver}),
  * among those a child waits for before it exits.
+ *
+ * @example
+ * ```ts
+ * const outcome = queue.perform("put", [bytes], holder, peer); // waits for room
+ * if (outcome instanceof Promise) trackLocalDelivery(outcome);
+ * ```
  */
 export function trackLocalDelivery(call: Promise<unknown>): void {
   const settled: Promise<void> = call.then(
