@@ -43,7 +43,7 @@ import {
   repackMessage,
 } from "@multiproc/core/internal";
 import { Empty, Full, QueueClosedError } from "./errors.ts";
-import { ALL_DONE, checkItemSize, LARGE_ITEM, MAX_BYTES, NOT_EMPTY, NOT_FULL, QueueBuffer, RECORD_HEADER, recordBytes, type TakenItem, UNFINISHED, waitersOf } from "./queue-buffer.ts";
+import { ALL_DONE, checkItemSize, LARGE_ITEM, MAX_BYTES, NOT_EMPTY, NOT_FULL, type Outcome, QueueBuffer, RECORD_HEADER, recordBytes, type TakenItem, UNFINISHED, waitersOf } from "./queue-buffer.ts";
 
 /**
  * A large item's bytes at an offset that is a multiple of 8 in their memory, copied into this
@@ -138,6 +138,8 @@ const MAX_AHEAD = 64;
 const KEEP_UP_MS = 1;
 /** Items received ahead and not taken within this many ms go back to the queue. */
 const AHEAD_IDLE_MS = 5;
+/** How long a paced put waits for a consumer to take an item before it lets the buffer grow. */
+const PACE_MS = 20;
 
 /**
  * Gives back, at exit, what the queues of this thread received ahead: a queue is here while it
@@ -241,7 +243,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * queue made after that news has come back fails with the
    * {@link QueueClosedError}, and if there is none, the process prints it at exit and, if it
    * is a child, exits with code 1. A `JoinableQueue`'s and a bounded queue's puts are answered
-   * one by one.
+   * one by one. Once more than 16 MiB of items wait unread, it resolves when the consumers have
+   * made room, if they keep taking items (see {@link Queue}).
    *
    * @param item - the item.
    * @param options - `block: false` or a `timeout` in ms to fail with {@link Full} instead of waiting.
@@ -477,16 +480,17 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
         const bytes = alignedItem(args[0] as Uint8Array);
         const options = (args[1] ?? {}) as QueueWaitOptions;
         const earlier = this.#waitingPuts.size === 0 ? undefined : this.#waitingPuts.get(peer.id);
+        const paced = options.block !== false;
         if (earlier === undefined) {
           // The common case, without waiting: no promise machinery.
-          const outcome = buffer.tryPut(bytes, this.joinable);
+          const outcome = buffer.tryPut(bytes, this.joinable, paced);
           if (outcome === "ok") return undefined;
           if (outcome === "closed") throw new QueueClosedError("cannot put on a closed queue");
-        } else if (options.block === false) {
+        } else if (!paced) {
           throw this.#full(buffer);
         }
         // A put that waits keeps its bytes: scratch bytes would be overwritten by the next encode.
-        return this.#putInOrder(buffer, keepScratch(bytes), untilOf(options), peer, earlier);
+        return this.#putInOrder(buffer, keepScratch(bytes), untilOf(options), peer, earlier, paced);
       }
       case "get": {
         const options = (args[0] ?? {}) as QueueWaitOptions;
@@ -585,8 +589,9 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     until: number,
     peer: Peer,
     earlier: Promise<void> | undefined,
+    paced: boolean,
   ): Promise<void> {
-    const put = (): Promise<void> => this.#put(buffer, kept.bytes, until, peer);
+    const put = (): Promise<void> => this.#put(buffer, kept.bytes, until, peer, paced);
     // After an earlier put that failed, this one is tried all the same, unless its peer is gone.
     const done =
       earlier === undefined
@@ -604,11 +609,25 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     return done;
   }
 
-  async #put(buffer: QueueBuffer, bytes: Uint8Array, until: number, peer: Peer): Promise<void> {
-    const outcome = await this.#waitFor(buffer, NOT_FULL, until, peer, () => {
-      const o = buffer.tryPut(bytes, this.joinable);
-      return o === "full" ? undefined : o;
-    });
+  /**
+   * A put that waits for room. A paced one (see `QueueBuffer.tryPut`) waits while consumers take
+   * items, and lets the buffer grow once none is taken for {@link PACE_MS}, or its deadline has
+   * passed: pacing never makes a put fail or wait for consumers that have stopped.
+   */
+  async #put(buffer: QueueBuffer, bytes: Uint8Array, until: number, peer: Peer, paced: boolean): Promise<void> {
+    const attempt = (): Exclude<Outcome, "full" | "paced"> | undefined => {
+      const o = buffer.tryPut(bytes, this.joinable, paced);
+      return o === "full" || o === "paced" ? undefined : o;
+    };
+    let outcome: Exclude<Outcome, "full" | "paced" | "busy"> | undefined;
+    // Paced: wait for room while consumers take items; once none is taken for PACE_MS, grow.
+    while (paced) {
+      const taken = Atomics.load(buffer.cells, NOT_FULL);
+      outcome = await this.#waitFor(buffer, NOT_FULL, Math.min(until, deadline(PACE_MS)), peer, attempt);
+      if (outcome !== undefined) break;
+      if (performance.now() >= until || Atomics.load(buffer.cells, NOT_FULL) === taken) paced = false;
+    }
+    outcome ??= await this.#waitFor(buffer, NOT_FULL, until, peer, attempt);
     if (outcome === "closed") throw new QueueClosedError("cannot put on a closed queue");
     if (outcome === undefined) throw this.#full(buffer);
   }
@@ -687,7 +706,12 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
  * `maxsize` accepts every item up to that (CPython's buffers them in the producer without a
  * limit); past it, a `put` waits for a consumer to take some, as it does on a full bounded queue,
  * and `putNowait` throws {@link Full}. An item whose encoding is larger than 256 MiB is refused
- * with a `RangeError`.
+ * with a `RangeError`. Before that, once more than 16 MiB of items wait unread, a `put` keeps
+ * pace with the consumers: it resolves when they have taken enough to make room, for as long as
+ * they keep taking items; when none is taken for 20 ms, the queue grows instead. A producer that
+ * runs far ahead would otherwise fill fresh memory, which costs more than copying the items
+ * (large items between threads went 1.3–1.5 times faster with pacing); it never waits for
+ * consumers that have stopped. `putNowait` is never paced.
  *
  * A child killed while it uses the queue never leaves it stuck: an item it was putting is either
  * in the queue whole or not at all, and one it was getting is gone with it. As in Python, a kill

@@ -3,7 +3,7 @@ import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
 import { encodeToBytes } from "@multiproc/core";
 import { decodeFromParts, type MessageParts } from "@multiproc/core/internal";
-import { LARGE_ITEM, MAX_BYTES, MUTEX, MUTEX_SLEEPERS, NO_SPIN, NOT_FULL_WAITERS, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
+import { LARGE_ITEM, MAX_BYTES, MUTEX, MUTEX_SLEEPERS, NO_SPIN, NOT_FULL_WAITERS, PACED_BYTES, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
 import { setSpinBeforePark } from "../src/internal.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
 import { consume, echo, farAheadItem, joinWorker, produce, produceAndLeave, produceFarAhead, produceSized, putForever, putThenHang, sizedItemLength } from "./fixtures/tasks.ts";
@@ -19,7 +19,7 @@ function recordsOf(records: Uint8Array): number[] {
 }
 
 /** A queue's control cells (its mutex, its waiter counts), reached the way its threads reach them. */
-function cellsOf(q: Queue<number>): Int32Array {
+function cellsOf<T>(q: Queue<T>): Int32Array {
   return new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
 }
 
@@ -139,6 +139,24 @@ describe("Queue in one process", () => {
     await expect(q.getNowait()).rejects.toBeInstanceOf(Empty);
   }, 60_000);
 
+  it("a put past 16 MiB of unread items, with nobody taking any, still resolves (the queue grows): pacing never waits for stopped consumers", async () => {
+    const q = new Queue<Uint8Array>();
+    const n = 40;
+    for (let i = 0; i < n; i++) await q.put(new Uint8Array(1 << 20).fill(i));
+    expect(await q.qsize()).toBe(n);
+    for (let i = 0; i < n; i++) expect((await q.get())[0]).toBe(i);
+  }, 60_000);
+
+  it("a put with a timeout that is paced past its deadline resolves: pacing never makes a put fail with Full", async () => {
+    const q = new Queue<Uint8Array>();
+    const mib = new Uint8Array(1 << 20);
+    const fit = Math.floor(PACED_BYTES / recordBytes(encodeToBytes(mib).length));
+    for (let i = 0; i < fit; i++) await q.put(mib);
+    await q.put(mib, { timeout: 1 });
+    await q.put(mib, { timeout: 0 });
+    expect(await q.qsize()).toBe(fit + 2);
+  }, 60_000);
+
   it("an item larger than a queue holds (256 MiB encoded) is refused at once with a RangeError", async () => {
     const q = new Queue<Uint8Array | number>();
     const err = await q.put(new Uint8Array(256 * 2 ** 20)).catch((e: unknown) => e);
@@ -225,6 +243,48 @@ describe("Queue in one process", () => {
     const got = await q.get();
     expect(got.length).toBe(big.length);
     expect(Buffer.from(got).equals(Buffer.from(big))).toBe(true);
+  });
+});
+
+describe("QueueBuffer: a paced put", () => {
+  const mib = new Uint8Array(1 << 20).fill(9);
+  /** A buffer filled with paced puts of `mib` until the next one says `paced`; how many went in. */
+  function pacedFull(): { buffer: QueueBuffer; n: number } {
+    const buffer = new QueueBuffer();
+    let n = 0;
+    while (buffer.tryPut(mib, false, true) === "ok") n++;
+    return { buffer, n };
+  }
+
+  it("does not grow the buffer past 16 MiB while it holds unread records: it says `paced`", () => {
+    const { buffer, n } = pacedFull();
+    expect(n).toBe(Math.floor(PACED_BYTES / recordBytes(mib.length)));
+    expect(buffer.data.byteLength).toBe(PACED_BYTES);
+    expect(buffer.tryPut(mib, false, true)).toBe("paced");
+    expect(buffer.count).toBe(n);
+  });
+
+  it("compacts only once three times as much has been taken as is left, then fits", () => {
+    const { buffer, n } = pacedFull(); // 15 records
+    const left = Math.ceil(n / 4); // 4: taking 11 leaves 4, and 11 < 3 × 4
+    for (let i = 0; i < n - left; i++) expect(buffer.tryGet()).not.toBe("empty");
+    expect(buffer.tryPut(mib, false, true)).toBe("paced");
+    expect(buffer.tryGet()).not.toBe("empty"); // 12 taken, 3 left
+    expect(buffer.tryPut(mib, false, true)).toBe("ok");
+    const record = recordBytes(mib.length);
+    expect([Atomics.load(buffer.cells, READ), Atomics.load(buffer.cells, WRITE)]).toEqual([0, (left - 1 + 1) * record]);
+    expect(buffer.data.byteLength).toBe(PACED_BYTES);
+    expect(buffer.count).toBe(left);
+  });
+
+  it("takes an item larger than 16 MiB into an empty buffer (there is nothing to wait for), and an unpaced put grows the buffer", () => {
+    const big = new Uint8Array(PACED_BYTES + 8);
+    const empty = new QueueBuffer();
+    expect(empty.tryPut(big, false, true)).toBe("ok");
+    expect(empty.data.byteLength).toBeGreaterThan(PACED_BYTES);
+    const { buffer } = pacedFull();
+    expect(buffer.tryPut(mib, false)).toBe("ok");
+    expect(buffer.data.byteLength).toBeGreaterThan(PACED_BYTES);
   });
 });
 
@@ -612,6 +672,23 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     while ((await q.qsize()) < fit) await new Promise((r) => setTimeout(r, 10));
     expect(await q.qsize()).toBe(fit);
     expect(p.isAlive()).toBe(true);
+    for (let i = 0; i < n; i++) {
+      const [index, bytes] = await q.get();
+      const expected = farAheadItem(i)[1].length;
+      expect([index, bytes.length, bytes[0], bytes[bytes.length - 1]]).toEqual([i, expected, i & 255, i & 255]);
+    }
+    await p.join();
+    expect(p.exitCode).toBe(0);
+  }, 120_000);
+
+  it("a producer far ahead of its consumer is paced: its put waits once 16 MiB are unread, the consumer's gets let it go on, and every item arrives in order", async () => {
+    const n = 100; // 75 items of 1 MiB
+    const q = new Queue<[number, Uint8Array]>();
+    const p = new Process({ target: produceFarAhead, args: [q, n], context });
+    p.start();
+    // Without pacing, the producer would not wait before the queue held 256 MiB.
+    await untilWaiting(cellsOf(q), NOT_FULL_WAITERS);
+    expect(await q.qsize()).toBeLessThan(n);
     for (let i = 0; i < n; i++) {
       const [index, bytes] = await q.get();
       const expected = farAheadItem(i)[1].length;
