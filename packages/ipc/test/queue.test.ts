@@ -6,7 +6,21 @@ import { decodeFromParts, type MessageParts } from "@multiproc/core/internal";
 import { LARGE_ITEM, MAX_BYTES, MUTEX, MUTEX_SLEEPERS, NO_SPIN, NOT_FULL_WAITERS, PACED_BYTES, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
 import { setSpinBeforePark } from "../src/internal.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
-import { consume, echo, farAheadItem, joinWorker, produce, produceAndLeave, produceFarAhead, produceSized, putForever, putThenHang, sizedItemLength } from "./fixtures/tasks.ts";
+import {
+  consume,
+  consumeLarge,
+  echo,
+  farAheadItem,
+  joinWorker,
+  produce,
+  produceAndLeave,
+  produceFarAhead,
+  produceLarge,
+  produceSized,
+  putForever,
+  putThenHang,
+  sizedItemLength,
+} from "./fixtures/tasks.ts";
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
@@ -638,6 +652,26 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     expect(all).toHaveLength(n);
     expect(new Set(all.map(([id, i]) => `${id}:${i}`)).size).toBe(n);
   }, 120_000);
+
+  it("stress: 2 producers × 2 consumers of items up to 1 MB, far more than 16 MiB in all (the producers are paced): every item is taken exactly once, intact", async () => {
+    const rounds = 3;
+    const n = context === "thread" ? 48 : 24; // per producer: ~24 or ~12 MiB
+    for (let round = 0; round < rounds; round++) {
+      const q = new Queue<[number, number, Uint8Array] | null>();
+      const out = new Queue<{ took: string[]; wrong: string[] }>();
+      const producers = [1, 2].map((id) => new Process({ target: produceLarge, args: [q, id, n], context }));
+      const consumers = [0, 1].map(() => new Process({ target: consumeLarge, args: [q, out], context }));
+      [...producers, ...consumers].forEach((p) => p.start());
+      const reports = [await out.get(), await out.get()];
+      for (const p of [...producers, ...consumers]) await p.join();
+      expect([...producers, ...consumers].map((p) => p.exitCode)).toEqual([0, 0, 0, 0]);
+      expect(reports.flatMap((r) => r.wrong)).toEqual([]);
+      const took = reports.flatMap((r) => r.took);
+      expect(took).toHaveLength(2 * n);
+      expect(new Set(took).size).toBe(2 * n);
+      await expect(q.getNowait()).rejects.toBeInstanceOf(Empty);
+    }
+  }, 180_000);
 
   it("stress: 3 producers put items of 1 B to 70 KB while the parent takes them: the buffer grows under threads that read it, and every item arrives once, intact", async () => {
     const n = context === "thread" ? 1500 : 400;
