@@ -19,5 +19,6 @@ export function bunAdapter(): RuntimeAdapter {
     spinBeforeParkMs: 0,
     startThread: startBunThread,
     scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
+    isMainThread: () => Bun.isMainThread,
   });
 }

@@ -28,6 +28,26 @@ export interface RuntimeSpecifics {
   connectUnix?: (path: string) => Promise<ByteStream>;
   /** Starts a worker thread with the runtime's own API, when that is cheaper (see `startThread`). */
   startThread?: RuntimeAdapter["startThread"];
+  /**
+   * Whether this is a process's main thread, told without loading `node:worker_threads`, when
+   * the runtime can (loading it costs Bun ~9 ms of every start). A main thread has no thread id,
+   * no worker data and no parent port; a worker thread still reads them from the module.
+   */
+  isMainThread?: () => boolean;
+}
+
+/** What `node:worker_threads` says about the calling thread. */
+interface ThreadInfo {
+  readonly threadId: number;
+  readonly workerData: unknown;
+  readonly isWorkerThread: boolean;
+}
+
+/** The calling thread's {@link ThreadInfo}: from `specifics.isMainThread` when it says so, else from `node:worker_threads`. */
+function threadInfo(specifics: RuntimeSpecifics): ThreadInfo {
+  if (specifics.isMainThread?.() === true) return { threadId: 0, workerData: null, isWorkerThread: false };
+  const { parentPort, threadId, workerData } = process.getBuiltinModule("node:worker_threads");
+  return { threadId, workerData, isWorkerThread: parentPort !== null };
 }
 
 /**
@@ -188,19 +208,19 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
   const { availableParallelism, cpus, tmpdir } = process.getBuiltinModule("node:os");
   const { setTimeout: nodeSetTimeout } = process.getBuiltinModule("node:timers");
   const { fileURLToPath, pathToFileURL } = process.getBuiltinModule("node:url");
-  const { parentPort: nodeParentPort, threadId: nodeThreadId, workerData: nodeWorkerData } = process.getBuiltinModule("node:worker_threads");
+  const { threadId, workerData, isWorkerThread } = threadInfo(specifics);
   return {
     name: specifics.name,
     pid: process.pid,
     ppid: process.ppid,
     spinBeforeParkMs: specifics.spinBeforeParkMs,
-    threadId: nodeThreadId,
-    workerData: nodeWorkerData,
-    isWorkerThread: nodeParentPort !== null,
+    threadId,
+    workerData,
+    isWorkerThread,
 
     entryUrl(): string | undefined {
       const script = process.argv[1];
-      if (nodeParentPort !== null || script === undefined) return undefined;
+      if (isWorkerThread || script === undefined) return undefined;
       try {
         return pathToFileURL(fs().realpathSync(script)).href;
       } catch {
