@@ -65,6 +65,17 @@ async function consumerThatTook(n: number, context: ContextName) {
   return { q, go, p };
 }
 
+/** Takes the `n` items of `produceFarAhead` in order, checking each, then waits for the producer to end well. */
+async function takeFarAhead(q: Queue<[number, Uint8Array]>, n: number, producer: { join(): Promise<void>; readonly exitCode: number | null }): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const [index, bytes] = await q.get();
+    const expected = farAheadItem(i)[1].length;
+    expect([index, bytes.length, bytes[0], bytes[bytes.length - 1]]).toEqual([i, expected, i & 255, i & 255]);
+  }
+  await producer.join();
+  expect(producer.exitCode).toBe(0);
+}
+
 const contexts: ContextName[] = ["process", "thread"];
 
 /** Item `i` of a stream mixing numbers with large byte arrays (every third item) that say their index. */
@@ -706,13 +717,7 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     while ((await q.qsize()) < fit) await new Promise((r) => setTimeout(r, 10));
     expect(await q.qsize()).toBe(fit);
     expect(p.isAlive()).toBe(true);
-    for (let i = 0; i < n; i++) {
-      const [index, bytes] = await q.get();
-      const expected = farAheadItem(i)[1].length;
-      expect([index, bytes.length, bytes[0], bytes[bytes.length - 1]]).toEqual([i, expected, i & 255, i & 255]);
-    }
-    await p.join();
-    expect(p.exitCode).toBe(0);
+    await takeFarAhead(q, n, p);
   }, 120_000);
 
   it("a producer far ahead of its consumer is paced: its put waits once 16 MiB are unread, the consumer's gets let it go on, and every item arrives in order", async () => {
@@ -723,13 +728,7 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     // Without pacing, the producer would not wait before the queue held 256 MiB.
     await untilWaiting(cellsOf(q), NOT_FULL_WAITERS);
     expect(await q.qsize()).toBeLessThan(n);
-    for (let i = 0; i < n; i++) {
-      const [index, bytes] = await q.get();
-      const expected = farAheadItem(i)[1].length;
-      expect([index, bytes.length, bytes[0], bytes[bytes.length - 1]]).toEqual([i, expected, i & 255, i & 255]);
-    }
-    await p.join();
-    expect(p.exitCode).toBe(0);
+    await takeFarAhead(q, n, p);
   }, 120_000);
 
   it("a child may exit right after put() without awaiting it: nothing is lost", async () => {
