@@ -67,3 +67,35 @@ describe("siblingModule", () => {
     expect(siblingModule("file:///p/dist/noext", "y").href).toBe("file:///p/dist/y.js");
   });
 });
+
+describe("the Node-API adapter and the calling thread", () => {
+  const specifics = { name: runtime.name, scriptCommand: (file: string) => ({ command: "x", args: [file] }), spinBeforeParkMs: 0 };
+
+  /** Makes an adapter while `node:worker_threads` cannot be loaded: what the adapter reads from it, it must not need. */
+  async function withoutWorkerThreads(isMainThread: () => boolean) {
+    const { createNodeCompatAdapter } = await import("../src/runtime/node-compat.ts");
+    const original = process.getBuiltinModule;
+    process.getBuiltinModule = ((id: string) => {
+      if (id === "node:worker_threads") throw new Error("node:worker_threads was loaded");
+      return original.call(process, id);
+    }) as typeof process.getBuiltinModule;
+    try {
+      return createNodeCompatAdapter({ ...specifics, isMainThread });
+    } finally {
+      process.getBuiltinModule = original;
+    }
+  }
+
+  it("a runtime that says it is on a main thread gets thread 0, no worker data and no parent, without loading node:worker_threads (Bun: ~9 ms)", async () => {
+    const adapter = await withoutWorkerThreads(() => true);
+    expect([adapter.threadId, adapter.workerData, adapter.isWorkerThread]).toEqual([0, null, false]);
+  });
+
+  it("otherwise the thread is read from node:worker_threads", async () => {
+    await expect(withoutWorkerThreads(() => false)).rejects.toThrow("node:worker_threads was loaded");
+    const { createNodeCompatAdapter } = await import("../src/runtime/node-compat.ts");
+    const { threadId, workerData } = process.getBuiltinModule("node:worker_threads");
+    const adapter = createNodeCompatAdapter(specifics);
+    expect([adapter.threadId, adapter.workerData, adapter.isWorkerThread]).toEqual([threadId, workerData, false]);
+  });
+});
