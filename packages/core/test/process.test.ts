@@ -17,7 +17,7 @@ import {
   type ContextName,
 } from "../src/index.ts";
 import { decodeFromBytes, SerializationError } from "../src/codec/index.ts";
-import { EXIT_GRACE_MS } from "../src/process/spawn.ts";
+import { EXIT_GRACE_MS, socketEnv, tokenEnv } from "../src/process/spawn.ts";
 import {
   asyncWrite,
   bumpGlobal,
@@ -30,6 +30,7 @@ import {
   globalCounter,
   noop,
   Reporter,
+  reportEnv,
   setGlobalCounter,
   sleep,
   waitForever,
@@ -172,6 +173,28 @@ describe.each(contexts)("Process in the %s context", (context) => {
     expect((err.cause as Error).message).toBe("root");
     const loop = received[16] as Record<string, unknown>;
     expect(loop.self).toBe(loop);
+  });
+
+  it("large args arrive intact (more than one environment variable could hold)", async () => {
+    const file = join(tempDir(), "args.bin");
+    const bytes = Uint8Array.from({ length: 3 << 20 }, (_, i) => (i * 7) & 0xff);
+    const text = "ü✓".repeat(200_000);
+    const p = new Process({ target: echoArgs, args: [file, bytes, text], context });
+    p.start();
+    await p.join();
+    expect(p.exitCode).toBe(0);
+    const [gotBytes, gotText] = decodeFromBytes(new Uint8Array(readFileSync(file))) as [Uint8Array, string];
+    expect(gotBytes).toEqual(bytes);
+    expect(gotText).toBe(text);
+  });
+
+  it("the child's environment keeps none of the variables that started it", async () => {
+    const file = join(tempDir(), "env.json");
+    const p = new Process({ target: reportEnv, args: [file, [socketEnv, tokenEnv]], context });
+    p.start();
+    await p.join();
+    expect(p.exitCode).toBe(0);
+    expect(readReport<string[]>(file)).toEqual([]);
   });
 
   it("copies args at start(): later changes do not reach the child", async () => {
