@@ -180,11 +180,12 @@ describe.each(contexts)("Pool in the %s context", (context) => {
   it("jobs queued behind a task whose worker dies never started: they run on the new worker, 20 rounds", async () => {
     await using pool = new Pool({ processes: 1, context });
     for (let round = 0; round < 20; round++) {
-      // One worker: the second and third jobs wait in the dying worker's queue (or the pool's).
+      // One worker: the jobs behind wait in the dying worker's queue (up to 32 of one item each
+      // go there) or in the pool's.
       const lost = pool.apply(exitNow, [3]).catch((e: unknown) => e);
-      const behind = [pool.apply(add, [round, 1]), pool.apply(square, [round])];
+      const behind = [pool.apply(add, [round, 1]), ...Array.from({ length: 40 }, (_, i) => pool.apply(square, [round + i]))];
       expect(await lost).toBeInstanceOf(WorkerLostError);
-      expect(await Promise.all(behind)).toEqual([round + 1, round * round]);
+      expect(await Promise.all(behind)).toEqual([round + 1, ...Array.from({ length: 40 }, (_, i) => (round + i) ** 2)]);
     }
   });
 
@@ -234,6 +235,18 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     await expect(pool.apply(sleep, [10_000], { timeout: 200 })).rejects.toBeInstanceOf(TimeoutError);
     expect(performance.now() - t0).toBeLessThan(9_000);
     expect(await pool.apply(add, [1, 2])).toBe(3);
+  });
+
+  it("a call with a timeout runs alone: the jobs before it and after it are not killed with it", async () => {
+    await using pool = new Pool({ processes: 1, context });
+    // Were it queued behind them, its 200 ms would run out during theirs (0.6 s in all) and kill
+    // one of them; were they queued behind it, they would wait for its worker's replacement.
+    const before = Array.from({ length: 30 }, (_, i) => pool.apply(slowSquare, [i, 20]));
+    const timed = pool.apply(sleep, [10_000], { timeout: 200 }).catch((e: unknown) => e);
+    const after = Array.from({ length: 30 }, (_, i) => pool.apply(square, [i]));
+    expect(await Promise.all(before)).toEqual(Array.from({ length: 30 }, (_, i) => i * i));
+    expect(await timed).toBeInstanceOf(TimeoutError);
+    expect(await Promise.all(after)).toEqual(Array.from({ length: 30 }, (_, i) => i * i));
   });
 
   it("an AbortSignal cancels queued and running calls", async () => {
