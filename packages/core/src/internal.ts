@@ -12,7 +12,7 @@ export { holderOf, localHolder } from "./sync/holder.ts";
 export { acquire as acquireCells, acquireSync as acquireCellsSync, release as releaseCells, LOCK_CELLS } from "./sync/lock-cells.ts";
 export { watchThreadExits } from "./sync/gone.ts";
 export type { HolderWatcher } from "./sync/gone.ts";
-export { callRemote, drainCalls, isSelfPeer, localObject, postRemote, selfPeer, serve } from "./remote/objects.ts";
+export { allPostsWritten, callRemote, drainCalls, isSelfPeer, localObject, peerFinished, postRemote, selfPeer, serve } from "./remote/objects.ts";
 export type { CallOptions, Peer, RemoteAddress, ServedObject } from "./remote/objects.ts";
 export { adapter } from "./runtime/index.ts";
 export { allocate, allocateScratch, attachmentBuffers, copyMessageParts, isScratch, keepScratch, repackMessage } from "./codec/bytes.ts";

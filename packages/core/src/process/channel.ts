@@ -253,6 +253,14 @@ export class StreamChannel extends DispatchingReceiver implements Channel, Refab
     this.#write(out);
   }
 
+  /**
+   * Settles once everything sent so far has been handed to the operating system (see
+   * `ByteStream.written`): at once if nothing waits, or if the socket is not attached yet.
+   */
+  written(): Promise<void> {
+    return this.#stream === undefined ? Promise.resolve() : this.#stream.written();
+  }
+
   /** Calls `handler` with the body of every message of `type` sent with {@link sendRaw}. */
   onRaw(type: string, handler: (body: Uint8Array) => void): void {
     this.#raw.set(type, handler);

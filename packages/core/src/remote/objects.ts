@@ -163,13 +163,48 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
+/** Per OS process, its connections here still open and its posts not yet applied (see `peerFinished`). */
+const fromProcess = new Map<number, { open: number; posts: number; waiters: Array<() => void> }>();
+
+function fromProcessChanged(pid: number): void {
+  const entry = fromProcess.get(pid);
+  if (entry === undefined || entry.open > 0 || entry.posts > 0) return;
+  fromProcess.delete(pid);
+  for (const resolve of entry.waiters) resolve();
+}
+
+/**
+ * Settles once no connection from the OS process `pid` is open here and everything it posted
+ * has been applied: what a process that has died handed over to objects of this thread has then
+ * all arrived (its socket is read to the end before it counts as closed). At once if none is open.
+ *
+ * @param pid - the other process's pid.
+ *
+ * @example
+ * ```ts
+ * await child.sentinel;
+ * await peerFinished(child.pid); // every item it put on this thread's queues is in them now
+ * ```
+ */
+export function peerFinished(pid: number): Promise<void> {
+  const entry = fromProcess.get(pid);
+  if (entry === undefined) return Promise.resolve();
+  return new Promise((resolve) => entry.waiters.push(resolve));
+}
+
 onPeerConnection((channel, hello) => {
   const peer: Peer = { ...hello, id: nextPeerId++ };
   const used = new Set<number>();
+  let counts = fromProcess.get(peer.pid);
+  if (counts === undefined) fromProcess.set(peer.pid, (counts = { open: 0, posts: 0, waiters: [] }));
+  counts.open++;
+  const tally = counts;
   // Posted calls settled since the last acknowledgement (sent once per batch of frames).
   let acked = 0;
   let ackedBytes = 0;
   const settled = (post: Post): void => {
+    tally.posts--;
+    fromProcessChanged(peer.pid);
     if (acked === 0) queueMicrotask(() => {
       channel.send("ack", [acked, ackedBytes]);
       acked = 0;
@@ -184,6 +219,7 @@ onPeerConnection((channel, hello) => {
   };
   channel.onRaw("posts", (body) => {
     const posts = readPosts(body);
+    tally.posts += posts.length;
     // Started in order with calls (each starts in a microtask of its own, in arrival order).
     void Promise.resolve().then(() => {
       for (const post of posts) {
@@ -223,6 +259,8 @@ onPeerConnection((channel, hello) => {
   });
   channel.onClose(() => {
     for (const id of used) objects.get(id)?.peerGone?.(peer);
+    tally.open--;
+    fromProcessChanged(peer.pid);
   });
 });
 
@@ -399,6 +437,12 @@ class Connection {
     this.#flush();
   }
 
+  /** Sends the waiting posts, and settles once they have been handed to the operating system. */
+  written(): Promise<void> {
+    this.#flush();
+    return this.#channel.written();
+  }
+
   #flush(): void {
     this.#flushScheduled = false;
     const posts = this.#posts;
@@ -483,6 +527,25 @@ export function callRemote(address: RemoteAddress, method: string, args: unknown
  */
 export function postRemote(address: RemoteAddress, method: string, bytes: Uint8Array): Promise<void> {
   return connection(address.path).post(address.id, method, bytes);
+}
+
+/**
+ * Sends the posts this thread has made so far (see {@link postRemote}), to every owner, and
+ * settles once they have been handed to the operating system: the owners then receive them even
+ * if this thread or process dies next. Posts otherwise go out together a little later (or before
+ * the next call to the same owner).
+ *
+ * @example
+ * ```ts
+ * await postRemote(address, "put", bytes);
+ * await allPostsWritten(); // the owner gets the item even if this process is killed now
+ * ```
+ */
+export function allPostsWritten(): Promise<void> {
+  if (connections.size === 0) return Promise.resolve();
+  const writes: Array<Promise<void>> = [];
+  for (const conn of connections.values()) writes.push(conn.written());
+  return Promise.all(writes).then(() => undefined);
 }
 
 /**

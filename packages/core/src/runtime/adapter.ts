@@ -27,6 +27,12 @@ export interface Refable {
 export interface ByteStream extends Refable {
   /** Writes bytes; they are queued if the peer is slow. */
   write(bytes: Uint8Array): void;
+  /**
+   * Settles once every byte written so far has been handed to the operating system: the peer then
+   * receives it even if this process dies next. At once when nothing is queued (the usual case:
+   * a write to a socket with room is made on the spot), and at once on a closed stream.
+   */
+  written(): Promise<void>;
   /** Calls `cb` with each chunk as it arrives (chunks split messages arbitrarily). */
   onData(cb: (chunk: Uint8Array) => void): void;
   /** Calls `cb` once when the stream is closed by either side or fails. */

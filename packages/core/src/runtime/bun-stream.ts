@@ -21,6 +21,13 @@ export async function connectUnix(path: string): Promise<ByteStream> {
   // Bytes the socket did not take yet (a partial write), sent on `drain`, in order.
   const pending: Uint8Array[] = [];
   let ending = false;
+  /** Callers of `written()` waiting for the bytes pending now. */
+  let flushed: Array<() => void> = [];
+  const settleWritten = (): void => {
+    const waiting = flushed;
+    flushed = [];
+    for (const resolve of waiting) resolve();
+  };
 
   const flush = (s: Bun.Socket<undefined>): void => {
     while (pending.length > 0) {
@@ -33,6 +40,7 @@ export async function connectUnix(path: string): Promise<ByteStream> {
       }
       pending.shift();
     }
+    settleWritten();
     if (ending) s.end();
   };
 
@@ -47,8 +55,14 @@ export async function connectUnix(path: string): Promise<ByteStream> {
       end: (s) => {
         s.end();
       },
-      close: () => incoming.close(),
-      error: (_s, error) => incoming.close(error),
+      close: () => {
+        incoming.close();
+        settleWritten();
+      },
+      error: (_s, error) => {
+        incoming.close(error);
+        settleWritten();
+      },
     },
   });
 
@@ -58,6 +72,7 @@ export async function connectUnix(path: string): Promise<ByteStream> {
       pending.push(bytes);
       if (pending.length === 1) flush(socket);
     },
+    written: () => (incoming.closed || pending.length === 0 ? Promise.resolve() : new Promise((resolve) => flushed.push(resolve))),
     onData: (cb) => incoming.onData(cb),
     onClose: (cb) => incoming.onClose(cb),
     end: () => {

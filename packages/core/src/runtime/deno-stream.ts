@@ -81,6 +81,8 @@ function streamOf(conn: Deno.UnixConn): ByteStream {
   const pending: Uint8Array[] = [];
   let writing = false;
   let ending = false;
+  /** Callers of `written()` waiting for the writes queued so far. */
+  let flushed: Array<() => void> = [];
 
   const finish = (error?: Error): void => {
     if (incoming.closed) return;
@@ -106,6 +108,9 @@ function streamOf(conn: Deno.UnixConn): ByteStream {
       finish(error as Error);
     } finally {
       writing = false;
+      const waiting = flushed;
+      flushed = [];
+      for (const resolve of waiting) resolve();
     }
   };
 
@@ -129,6 +134,7 @@ function streamOf(conn: Deno.UnixConn): ByteStream {
       pending.push(bytes);
       if (!writing) void flush();
     },
+    written: () => (incoming.closed || (!writing && pending.length === 0) ? Promise.resolve() : new Promise((resolve) => flushed.push(resolve))),
     onData: (cb) => incoming.onData(cb),
     onClose: (cb) => incoming.onClose(cb),
     end: () => {

@@ -92,6 +92,9 @@ function wrapSocket(socket: Socket): ByteStream {
     write: (bytes) => {
       if (!closed && !ended) socket.write(bytes);
     },
+    // Node counts a write made on the spot as no longer queued when `write` returns.
+    written: () =>
+      closed || socket.writableLength === 0 ? Promise.resolve() : new Promise((resolve) => socket.write(new Uint8Array(0), () => resolve())),
     onData: (cb) => socket.on("data", (chunk: Uint8Array) => cb(chunk)),
     onClose: (cb) => {
       if (closed) queueMicrotask(() => cb(failure));
