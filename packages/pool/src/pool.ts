@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { cpuCount, isTask, Process, TaskError, type ContextLike, type Task } from "@multiproc/core";
+import { cpuCount, getStartMethod, isTask, Process, TaskError, type ContextLike, type ContextName, type Task } from "@multiproc/core";
 import { Empty, Queue } from "@multiproc/ipc";
-import { packNumbers } from "@multiproc/core/internal";
+import { packNumbers, peerFinished } from "@multiproc/core/internal";
 import { setSpinBeforePark, takeOneAtATime } from "@multiproc/ipc/internal";
 import { AsyncResult } from "./async-result.ts";
 import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
@@ -70,6 +70,8 @@ interface WorkerSlot {
   readonly jobs: Queue<Job | null>;
   readonly inFlight: Set<PendingJob>;
   dispatched: number;
+  /** Whether the worker receives its jobs in batches (a worker in another process). */
+  readonly batched: boolean;
 }
 
 /**
@@ -159,6 +161,10 @@ function reportCallbackError(error: unknown): void {
  * block. Python's `with Pool()` terminates instead; closing is the gentler choice for `await`, and
  * `terminate()` is there when you want it.
  *
+ * When a worker dies (killed, `process.exit`, out of memory), the task it was running fails with
+ * {@link WorkerLostError} and the worker is replaced. The tasks queued for it that it had not
+ * started run on another worker, and what the tasks it finished put on queues reaches them.
+ *
  * @example
  * ```ts
  * import { isMain, task } from "@multiproc/core";
@@ -226,8 +232,11 @@ export class Pool implements AsyncDisposable {
   }
 
   #spawn(): void {
-    // The pool must know which jobs a dying worker had taken: they never wait in its process.
-    const jobs = takeOneAtATime(new Queue<Job | null>());
+    // A worker in another process receives its jobs in batches: one request for many, where one
+    // per job cost the pool a socket write each. A worker thread reads them from shared memory,
+    // one at a time. Either way, a dying worker's unanswered jobs are known (see `#exited`).
+    const batched = this.#contextName() === "process";
+    const jobs = batched ? new Queue<Job | null>() : takeOneAtATime(new Queue<Job | null>());
     const process = new Process({
       target: poolWorker,
       args: [this.#nextWorker++, jobs, this.#answers, this.#initializer as Task<unknown[], unknown> | null, this.#initargs, this.#maxTasks],
@@ -236,7 +245,7 @@ export class Pool implements AsyncDisposable {
       context: this.#context,
     });
     setSpinBeforePark(jobs, this.#spinning);
-    const slot: WorkerSlot = { process, jobs, inFlight: new Set(), dispatched: 0 };
+    const slot: WorkerSlot = { process, jobs, inFlight: new Set(), dispatched: 0, batched };
     process.start();
     this.#workers.add(slot);
     const exit = process.sentinel.then((code) => this.#exited(slot, code));
@@ -244,15 +253,32 @@ export class Pool implements AsyncDisposable {
     void exit.finally(() => this.#exits.delete(exit));
   }
 
+  /** The context the workers run in. */
+  #contextName(): ContextName {
+    const context = this.#context;
+    return context === undefined ? getStartMethod() : typeof context === "string" ? context : context.name;
+  }
+
   async #exited(slot: WorkerSlot, code: number): Promise<void> {
     this.#workers.delete(slot);
     // A job being taken back from this worker's queue is the rebalancing's to requeue.
     if (this.#rebalancing !== undefined) await this.#rebalancing;
+    // Every answer it handed over is in the answers queue once its socket has been read to the
+    // end: the exit can be seen before that. (A worker thread's answers are in shared memory.)
+    const pid = slot.process.pid;
+    if (slot.batched && slot.inFlight.size > 0 && pid !== undefined) await peerFinished(pid);
     if (slot.inFlight.size > 0) await this.#settleWaiting();
-    const unstarted = await this.#untaken(slot);
+    const untaken = await this.#untaken(slot);
     const requeue: PendingJob[] = [];
+    // The jobs it took, it took in order and ran one at a time, and it handed each answer to the
+    // system before it started the next job (see the worker): of those still unanswered, only the
+    // first had started. The others it had received ahead, and never started.
+    let runningSeen = false;
     for (const job of slot.inFlight) {
-      if (unstarted.has(job.id) && job.failure === undefined && this.#state !== "terminate") {
+      const taken = !untaken.has(job.id);
+      const started = taken && !runningSeen;
+      if (taken) runningSeen = true;
+      if (!started && job.failure === undefined && this.#state !== "terminate") {
         this.#inFlight.delete(job.id);
         slot.dispatched--;
         job.worker = undefined;

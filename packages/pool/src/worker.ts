@@ -7,7 +7,7 @@
  * @module
  */
 import { isTask, task, type Task } from "@multiproc/core";
-import { resolveTaskFunction } from "@multiproc/core/internal";
+import { allPostsWritten, resolveTaskFunction } from "@multiproc/core/internal";
 import type { Queue } from "@multiproc/ipc";
 
 /**
@@ -140,6 +140,10 @@ export const poolWorker = task(
         // A result that cannot be sent (a function, say) fails that job, not the worker.
         await answers.put([id, worker, false, error]);
       }
+      // What the job handed over to other processes (its answer too, from another process) reaches
+      // them even if this worker dies during its next job: nothing a finished job put is lost,
+      // and the pool knows that the next job is the one that was running (see `Pool#exited`).
+      await allPostsWritten();
     }
   },
 );

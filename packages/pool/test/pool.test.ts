@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Event, SerializationError, TaskError, type ContextName } from "@multiproc/core";
+import { Empty, Queue } from "@multiproc/ipc";
 import { Pool, PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "../src/index.ts";
-import { add, doubleOrExit, identity, numberOrLabel, oddLater, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
+import { add, doubleOrExit, identity, numberOrLabel, oddLater, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, noteRun, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
 
@@ -186,6 +187,27 @@ describe.each(contexts)("Pool in the %s context", (context) => {
       const behind = [pool.apply(add, [round, 1]), ...Array.from({ length: 40 }, (_, i) => pool.apply(square, [round + i]))];
       expect(await lost).toBeInstanceOf(WorkerLostError);
       expect(await Promise.all(behind)).toEqual([round + 1, ...Array.from({ length: 40 }, (_, i) => (round + i) ** 2)]);
+    }
+  });
+
+  it("a worker killed amid a stream of small jobs: only the job it ran fails, every other one runs exactly once, 5 rounds", async () => {
+    await using pool = new Pool({ processes: 1, context });
+    // In another process a worker receives jobs in batches: those it had received and not started
+    // when it died must run again, once, and those it had finished must not.
+    const killer = context === "process" ? killSelf : exitNow;
+    const n = 400;
+    for (let round = 0; round < 5; round++) {
+      const notes = new Queue<number>();
+      const before = Array.from({ length: n / 2 }, (_, i) => pool.apply(noteRun, [notes, i]));
+      const killed = pool.apply(killer, [3]).catch((e: unknown) => e);
+      const after = Array.from({ length: n / 2 }, (_, i) => pool.apply(noteRun, [notes, n / 2 + i]));
+      expect(await Promise.all([...before, ...after])).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(await killed).toBeInstanceOf(WorkerLostError);
+      // Each job's note arrived before its answer: all are in the queue now, and none twice.
+      const ran: number[] = [];
+      for (let i = 0; i < n; i++) ran.push(await notes.get({ timeout: 5_000 }));
+      expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      await expect(notes.getNowait()).rejects.toBeInstanceOf(Empty);
     }
   });
 
