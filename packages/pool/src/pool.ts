@@ -94,6 +94,23 @@ const PREFETCH = 4;
 const PREFETCH_SINGLES = 32;
 let poolCounter = 0;
 
+/**
+ * How long the pool waits, when a worker process has died, for its socket to be read to the end
+ * (milliseconds; it takes a few).
+ */
+const PEER_FINISH_MS = 5000;
+
+/** Whether `promise` settles within `ms` milliseconds. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
 function checkFn(fn: unknown, method: string): Task<unknown[], unknown> {
   if (!isTask(fn)) {
     throw new TaskError(
@@ -265,8 +282,10 @@ export class Pool implements AsyncDisposable {
     if (this.#rebalancing !== undefined) await this.#rebalancing;
     // Every answer it handed over is in the answers queue once its socket has been read to the
     // end: the exit can be seen before that. (A worker thread's answers are in shared memory.)
+    // Should that take longer than it ever does, the jobs it took all count as started.
     const pid = slot.process.pid;
-    if (slot.batched && slot.inFlight.size > 0 && pid !== undefined) await peerFinished(pid);
+    let answersIn = true;
+    if (slot.batched && slot.inFlight.size > 0 && pid !== undefined) answersIn = await settlesWithin(peerFinished(pid), PEER_FINISH_MS);
     if (slot.inFlight.size > 0) await this.#settleWaiting();
     const untaken = await this.#untaken(slot);
     const requeue: PendingJob[] = [];
@@ -276,7 +295,7 @@ export class Pool implements AsyncDisposable {
     let runningSeen = false;
     for (const job of slot.inFlight) {
       const taken = !untaken.has(job.id);
-      const started = taken && !runningSeen;
+      const started = taken && (!runningSeen || !answersIn);
       if (taken) runningSeen = true;
       if (!started && job.failure === undefined && this.#state !== "terminate") {
         this.#inFlight.delete(job.id);

@@ -92,9 +92,19 @@ function wrapSocket(socket: Socket): ByteStream {
     write: (bytes) => {
       if (!closed && !ended) socket.write(bytes);
     },
-    // Node counts a write made on the spot as no longer queued when `write` returns.
-    written: () =>
-      closed || socket.writableLength === 0 ? Promise.resolve() : new Promise((resolve) => socket.write(new Uint8Array(0), () => resolve())),
+    // An empty write's callback comes after the writes before it have been made (after end(),
+    // `finish` does). Not `writableLength === 0`: Node counts a write made on the spot as done
+    // when `write` returns, but Deno's layer can count it so before its write has happened.
+    written: () => {
+      if (closed) return Promise.resolve();
+      return new Promise((resolve) => {
+        if (!ended) socket.write(new Uint8Array(0), () => resolve());
+        else {
+          socket.once("finish", () => resolve());
+          socket.once("close", () => resolve());
+        }
+      });
+    },
     onData: (cb) => socket.on("data", (chunk: Uint8Array) => cb(chunk)),
     onClose: (cb) => {
       if (closed) queueMicrotask(() => cb(failure));
