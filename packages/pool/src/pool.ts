@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { cpuCount, getStartMethod, isTask, Process, TaskError, type ContextLike, type ContextName, type Task } from "@multiproc/core";
+import { cpuCount, isTask, Process, TaskError, type ContextLike, type Task } from "@multiproc/core";
 import { Empty, Queue } from "@multiproc/ipc";
 import { packNumbers, peerFinished } from "@multiproc/core/internal";
 import { setSpinBeforePark, takeOneAtATime } from "@multiproc/ipc/internal";
@@ -252,8 +252,7 @@ export class Pool implements AsyncDisposable {
     // A worker in another process receives its jobs in batches: one request for many, where one
     // per job cost the pool a socket write each. A worker thread reads them from shared memory,
     // one at a time. Either way, a dying worker's unanswered jobs are known (see `#exited`).
-    const batched = this.#contextName() === "process";
-    const jobs = batched ? new Queue<Job | null>() : takeOneAtATime(new Queue<Job | null>());
+    const jobs = new Queue<Job | null>();
     const process = new Process({
       target: poolWorker,
       args: [this.#nextWorker++, jobs, this.#answers, this.#initializer as Task<unknown[], unknown> | null, this.#initargs, this.#maxTasks],
@@ -261,6 +260,9 @@ export class Pool implements AsyncDisposable {
       daemon: true,
       context: this.#context,
     });
+    // The queue is sent at start(): it can still be made to give one job at a time.
+    const batched = process.context === "process";
+    if (!batched) takeOneAtATime(jobs);
     setSpinBeforePark(jobs, this.#spinning);
     const slot: WorkerSlot = { process, jobs, inFlight: new Set(), dispatched: 0, batched };
     process.start();
@@ -268,12 +270,6 @@ export class Pool implements AsyncDisposable {
     const exit = process.sentinel.then((code) => this.#exited(slot, code));
     this.#exits.add(exit);
     void exit.finally(() => this.#exits.delete(exit));
-  }
-
-  /** The context the workers run in. */
-  #contextName(): ContextName {
-    const context = this.#context;
-    return context === undefined ? getStartMethod() : typeof context === "string" ? context : context.name;
   }
 
   async #exited(slot: WorkerSlot, code: number): Promise<void> {
