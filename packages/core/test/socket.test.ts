@@ -6,7 +6,8 @@
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
 import { adapter } from "../src/internal.ts";
-import type { ByteStream } from "../src/runtime/adapter.ts";
+import { splitStream } from "../src/remote/split-stream.ts";
+import type { ByteStream, StreamServer } from "../src/runtime/adapter.ts";
 
 /** Resolves with every byte a stream receives until it closes. */
 function collect(stream: ByteStream): Promise<Uint8Array> {
@@ -24,6 +25,31 @@ function collect(stream: ByteStream): Promise<Uint8Array> {
       resolve(out);
     });
   });
+}
+
+/** Resolves with every byte a stream receives until it closes, even if it closes with an error. */
+function collectUntilClosed(stream: ByteStream): Promise<Uint8Array> {
+  return new Promise((resolve) => {
+    const chunks: Uint8Array[] = [];
+    stream.onData((chunk) => chunks.push(chunk));
+    stream.onClose(() => resolve(Buffer.concat(chunks)));
+  });
+}
+
+/** A server, and the streams it accepts, one at a time, in order. */
+function acceptor(): { server: StreamServer; next: () => Promise<ByteStream> } {
+  const accepted: ByteStream[] = [];
+  const waiting: Array<(stream: ByteStream) => void> = [];
+  const server = adapter.listen((stream) => {
+    const waiter = waiting.shift();
+    if (waiter !== undefined) waiter(stream);
+    else accepted.push(stream);
+  });
+  const next = (): Promise<ByteStream> => {
+    const stream = accepted.shift();
+    return stream !== undefined ? Promise.resolve(stream) : new Promise((resolve) => waiting.push(resolve));
+  };
+  return { server, next };
 }
 
 function pattern(length: number, seed: number): Uint8Array {
@@ -139,6 +165,59 @@ describe(`Unix-socket streams on ${adapter.name}`, () => {
       client.write(encode("first"));
       expect(await clientLater).toBe("");
       expect(await serverLater).toBe("second");
+    } finally {
+      server.close();
+    }
+  }, 30_000);
+
+  it("split in two sockets: a write to a peer that has gone loses none of what the peer sent before it went", async () => {
+    // What a peer's connection to an object's owner is (see remote/split-stream.ts). On one
+    // socket, the owner's write to a peer that has gone fails, and the socket then closes with
+    // the peer's last bytes unread (seen on Node: a pool worker's last puts, lost).
+    const { server, next } = acceptor();
+    try {
+      const up = await adapter.connect(server.path, 5_000);
+      const serverUp = await next();
+      const down = await adapter.connect(server.path, 5_000);
+      const serverDown = await next();
+      const serverDownClosed = new Promise<void>((resolve) => serverDown.onClose(() => resolve()));
+      const split = splitStream(serverUp, serverDown);
+
+      // Nobody reads `serverUp` yet: on Node the bytes wait in the socket.
+      const sent = pattern(64 * 1024, 11); // fits in the sockets' buffers
+      up.write(sent);
+      await up.written();
+      up.destroy(); // the peer goes
+      down.destroy();
+      await serverDownClosed;
+      for (let i = 0; i < 10; i++) split.write(pattern(1_000, i)); // to a peer that has gone
+      await split.written();
+      const got = await collectUntilClosed(split);
+      expect(Buffer.compare(Buffer.from(got), Buffer.from(sent))).toBe(0);
+    } finally {
+      server.close();
+    }
+  }, 30_000);
+
+  it("split in two sockets: writes made before the writing socket comes go out in order; the ends close both ways", async () => {
+    const { server, next } = acceptor();
+    try {
+      const a = await adapter.connect(server.path, 5_000);
+      const serverA = await next();
+      const b = await adapter.connect(server.path, 5_000);
+      const serverB = await next();
+      const split = splitStream(serverA);
+      split.write(new Uint8Array([1, 2, 3])); // no writing socket yet: kept
+      split.write(new Uint8Array([4]));
+      const flushed = split.written();
+      const atB = collectUntilClosed(b);
+      split.setOutgoing(serverB);
+      await flushed;
+      split.write(new Uint8Array([5]));
+      const closed = new Promise<void>((resolve) => split.onClose(() => resolve()));
+      a.end(); // the reading side ends: the stream closes, and its writing socket ends
+      await closed;
+      expect(Array.from(await atB)).toEqual([1, 2, 3, 4, 5]);
     } finally {
       server.close();
     }

@@ -190,11 +190,7 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     }
   });
 
-  // Skipped in Deno's thread context, where it fails in about one run in three: a worker thread
-  // that calls process.exit() can still lose a put its earlier task made on a queue owned by the
-  // main thread (it travels on a socket, and its write's callback has come before the next task
-  // starts; why it is lost is not found yet). A known bug, recorded in issue 6's notes.
-  it.skipIf(context === "thread" && "Deno" in globalThis)("a worker killed amid a stream of small jobs: only the job it ran fails, every other one runs exactly once, 5 rounds", async () => {
+  it("a worker killed amid a stream of small jobs: only the job it ran fails, every other one runs exactly once, 5 rounds", async () => {
     await using pool = new Pool({ processes: 1, context });
     // In another process a worker receives jobs in batches: those it had received and not started
     // when it died must run again, once, and those it had finished must not.

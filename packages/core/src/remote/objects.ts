@@ -25,6 +25,7 @@ import { adapter } from "../runtime/index.ts";
 import { StreamChannel } from "../process/channel.ts";
 import { self } from "../process/state.ts";
 import { helloFrame, localServer, localServerPath, onPeerConnection, type PeerHello } from "./server.ts";
+import { splitStream } from "./split-stream.ts";
 
 /** Where a served object lives: its owner's socket path and its id there. */
 export interface RemoteAddress {
@@ -317,17 +318,24 @@ class Connection {
     this.#channel.on("ack", (data) => this.#ack(data as [number, number]));
     this.#channel.on("postError", (data) => this.#postError(data as PostErrorMessage));
     this.#channel.onClose(() => this.#fail(new OwnerGoneError(`the process that owns this object has exited (socket ${path})`)));
-    adapter.connect(path, 2_000).then(
-      (stream) => {
-        stream.write(helloFrame({ peer: { name: self.name, pid: adapter.pid, threadId: adapter.threadId } }));
-        this.#channel.attach(stream);
-        this.#connected = true;
-        this.#flush();
-        this.#openWindow();
-      },
-      (error: unknown) =>
-        this.#fail(new OwnerGoneError(`cannot reach the process that owns this object (socket ${path}): ${(error as Error).message}`)),
-    );
+    // Two sockets, one each way (see `split-stream.ts`): what this side sent before it dies
+    // reaches the owner even if the owner writes to this side after that.
+    Promise.allSettled([adapter.connect(path, 2_000), adapter.connect(path, 2_000)]).then(([up, down]) => {
+      if (up.status === "rejected" || down.status === "rejected") {
+        if (up.status === "fulfilled") up.value.destroy();
+        if (down.status === "fulfilled") down.value.destroy();
+        const error = (up.status === "rejected" ? up.reason : (down as PromiseRejectedResult).reason) as Error;
+        this.#fail(new OwnerGoneError(`cannot reach the process that owns this object (socket ${path}): ${error.message}`));
+        return;
+      }
+      const key = connectionKey();
+      up.value.write(helloFrame({ peer: { name: self.name, pid: adapter.pid, threadId: adapter.threadId }, up: key }));
+      down.value.write(helloFrame({ down: key }));
+      this.#channel.attach(splitStream(down.value, up.value));
+      this.#connected = true;
+      this.#flush();
+      this.#openWindow();
+    });
   }
 
   #reply(m: ReplyMessage): void {
@@ -478,6 +486,12 @@ class Connection {
 }
 
 const connections = new Map<string, Connection>();
+
+let connectionCount = 0;
+/** A key that pairs a connection's two sockets at the owner: unique among this thread's. */
+function connectionKey(): string {
+  return `${adapter.pid}.${adapter.threadId}.${++connectionCount}.${Math.random().toString(36).slice(2, 10)}`;
+}
 
 function connection(path: string): Connection {
   let conn = connections.get(path);

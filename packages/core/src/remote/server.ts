@@ -7,8 +7,9 @@
  * @module
  */
 import { frame, FrameReader } from "../codec/index.ts";
-import { adapter, type StreamServer } from "../runtime/index.ts";
+import { adapter, type ByteStream, type StreamServer } from "../runtime/index.ts";
 import { StreamChannel } from "../process/channel.ts";
+import { splitStream, type SplitStream } from "./split-stream.ts";
 
 /** Who a peer says it is when it connects. */
 export interface PeerHello {
@@ -20,7 +21,11 @@ export interface PeerHello {
   readonly threadId: number;
 }
 
-type Hello = { child: string } | { peer: PeerHello };
+/**
+ * A client's first frame. A peer connects twice (see `split-stream.ts`): `up` names the
+ * connection it writes on, `down` the one this server writes on, and both carry the same key.
+ */
+type Hello = { child: string } | { peer: PeerHello; up: string } | { down: string };
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
@@ -28,6 +33,25 @@ const textDecoder = new TextDecoder();
 let server: StreamServer | undefined;
 const waitingChildren = new Map<string, StreamChannel>();
 let peerHandler: ((channel: StreamChannel, hello: PeerHello) => void) | undefined;
+/** Peers' connections whose other half has not come yet, by key: the stream, or the writing socket. */
+const halves = new Map<string, SplitStream | ByteStream>();
+
+/** Pairs a peer's two connections, whichever comes first. */
+function pairHalves(key: string, half: { split: SplitStream } | { down: ByteStream }): void {
+  const other = halves.get(key);
+  if (other === undefined) {
+    const own = "split" in half ? half.split : half.down;
+    halves.set(key, own);
+    // A peer that goes before its other connection comes leaves nothing behind.
+    own.onClose(() => {
+      if (halves.get(key) === own) halves.delete(key);
+    });
+    return;
+  }
+  halves.delete(key);
+  if ("split" in half) half.split.setOutgoing(other);
+  else (other as SplitStream).setOutgoing(half.down);
+}
 
 /** The first frame a client sends. */
 export function helloFrame(hello: Hello): Uint8Array {
@@ -58,12 +82,17 @@ export function localServer(): StreamServer {
         if (channel === undefined) return stream.destroy();
         waitingChildren.delete(hello.child);
         channel.attach(stream, { reader, frames });
-      } else if ("peer" in hello && peerHandler !== undefined) {
+      } else if ("peer" in hello && typeof hello.up === "string" && peerHandler !== undefined) {
         const channel = new StreamChannel();
         channel.unref();
+        const split = splitStream(stream);
         // Handlers first: the frames that came with the hello are dispatched on attach.
         peerHandler(channel, hello.peer);
-        channel.attach(stream, { reader, frames });
+        channel.attach(split, { reader, frames });
+        pairHalves(hello.up, { split });
+      } else if ("down" in hello && typeof hello.down === "string") {
+        stream.unref();
+        pairHalves(hello.down, { down: stream });
       } else {
         stream.destroy();
       }

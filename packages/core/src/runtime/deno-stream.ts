@@ -81,6 +81,12 @@ function streamOf(conn: Deno.UnixConn): ByteStream {
   const pending: Uint8Array[] = [];
   let writing = false;
   let ending = false;
+  /**
+   * Set when a write failed: the peer has gone (or reset the connection). Later writes are
+   * dropped, but the reading goes on until the end: what the peer sent before it went is still
+   * in the socket, and closing the connection now would lose it (Deno cancels a pending read).
+   */
+  let writeFailed = false;
   /** Callers of `written()` waiting for the writes queued so far. */
   let flushed: Array<() => void> = [];
 
@@ -104,8 +110,9 @@ function streamOf(conn: Deno.UnixConn): ByteStream {
         while (bytes.byteLength > 0) bytes = bytes.subarray(await conn.write(bytes));
       }
       if (ending) await conn.closeWrite();
-    } catch (error) {
-      finish(error as Error);
+    } catch {
+      writeFailed = true;
+      pending.length = 0;
     } finally {
       writing = false;
       const waiting = flushed;
@@ -130,7 +137,7 @@ function streamOf(conn: Deno.UnixConn): ByteStream {
 
   return {
     write: (bytes) => {
-      if (incoming.closed || ending) return;
+      if (incoming.closed || ending || writeFailed) return;
       pending.push(bytes);
       if (!writing) void flush();
     },
@@ -138,7 +145,7 @@ function streamOf(conn: Deno.UnixConn): ByteStream {
     onData: (cb) => incoming.onData(cb),
     onClose: (cb) => incoming.onClose(cb),
     end: () => {
-      if (incoming.closed || ending) return;
+      if (incoming.closed || ending || writeFailed) return;
       ending = true;
       if (!writing) void flush();
     },
