@@ -52,6 +52,19 @@ function acceptor(): { server: StreamServer; next: () => Promise<ByteStream> } {
   return { server, next };
 }
 
+/** Two connections to `server`, one after the other: each as [the client's end, the server's end]. */
+async function twoConnections(server: StreamServer, next: () => Promise<ByteStream>): Promise<[Ends, Ends]> {
+  const connect = async (): Promise<Ends> => {
+    const client = await adapter.connect(server.path, 5_000);
+    return [client, await next()];
+  };
+  const first = await connect(); // accepted before the second connects: the order is known
+  return [first, await connect()];
+}
+
+/** A connection's two ends: the client's, the server's. */
+type Ends = [ByteStream, ByteStream];
+
 function pattern(length: number, seed: number): Uint8Array {
   const bytes = new Uint8Array(length);
   for (let i = 0; i < length; i++) bytes[i] = (i * 31 + seed) & 0xff;
@@ -176,10 +189,7 @@ describe(`Unix-socket streams on ${adapter.name}`, () => {
     // the peer's last bytes unread (seen on Node: a pool worker's last puts, lost).
     const { server, next } = acceptor();
     try {
-      const up = await adapter.connect(server.path, 5_000);
-      const serverUp = await next();
-      const down = await adapter.connect(server.path, 5_000);
-      const serverDown = await next();
+      const [[up, serverUp], [down, serverDown]] = await twoConnections(server, next);
       const serverDownClosed = new Promise<void>((resolve) => serverDown.onClose(() => resolve()));
       const split = splitStream(serverUp, serverDown);
 
@@ -202,10 +212,7 @@ describe(`Unix-socket streams on ${adapter.name}`, () => {
   it("split in two sockets: writes made before the writing socket comes go out in order; the ends close both ways", async () => {
     const { server, next } = acceptor();
     try {
-      const a = await adapter.connect(server.path, 5_000);
-      const serverA = await next();
-      const b = await adapter.connect(server.path, 5_000);
-      const serverB = await next();
+      const [[a, serverA], [b, serverB]] = await twoConnections(server, next);
       const split = splitStream(serverA);
       split.write(new Uint8Array([1, 2, 3])); // no writing socket yet: kept
       split.write(new Uint8Array([4]));
