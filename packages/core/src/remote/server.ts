@@ -33,24 +33,27 @@ const textDecoder = new TextDecoder();
 let server: StreamServer | undefined;
 const waitingChildren = new Map<string, StreamChannel>();
 let peerHandler: ((channel: StreamChannel, hello: PeerHello) => void) | undefined;
-/** Peers' connections whose other half has not come yet, by key: the stream, or the writing socket. */
-const halves = new Map<string, SplitStream | ByteStream>();
+/** A peer's connection as the server gets it: the stream it reads, or the socket it writes on. */
+type Half = { split: SplitStream } | { down: ByteStream };
+
+/** Peers' connections whose other half has not come yet, by key. */
+const halves = new Map<string, Half>();
 
 /** Pairs a peer's two connections, whichever comes first. */
-function pairHalves(key: string, half: { split: SplitStream } | { down: ByteStream }): void {
+function pairHalves(key: string, half: Half): void {
   const other = halves.get(key);
-  if (other === undefined) {
-    const own = "split" in half ? half.split : half.down;
-    halves.set(key, own);
-    // A peer that goes before its other connection comes leaves nothing behind.
-    own.onClose(() => {
-      if (halves.get(key) === own) halves.delete(key);
-    });
+  const split = "split" in half ? half.split : other !== undefined && "split" in other ? other.split : undefined;
+  const down = "down" in half ? half.down : other !== undefined && "down" in other ? other.down : undefined;
+  if (split !== undefined && down !== undefined) {
+    halves.delete(key);
+    split.setOutgoing(down);
     return;
   }
-  halves.delete(key);
-  if ("split" in half) half.split.setOutgoing(other);
-  else (other as SplitStream).setOutgoing(half.down);
+  halves.set(key, half);
+  // A peer that goes before its other connection comes leaves nothing behind.
+  ("split" in half ? half.split : half.down).onClose(() => {
+    if (halves.get(key) === half) halves.delete(key);
+  });
 }
 
 /** The first frame a client sends. */

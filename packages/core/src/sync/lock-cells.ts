@@ -41,12 +41,10 @@ function checkOptions(options: AcquireOptions): number {
 }
 
 /**
- * After taking the lock: if its last holder died holding it, free it again and report that once.
+ * After taking the lock, when its DEAD_PID cell was not 0: if its last holder died holding it,
+ * free it again and report that once.
  */
 function reportAbandoned(c: Int32Array): void {
-  // A plain read first (the exchange would make every acquire write to the line): the STATE
-  // exchange that took the lock orders it after the parent's write of DEAD_PID.
-  if (c[DEAD_PID] === 0) return;
   const pid = Atomics.exchange(c, DEAD_PID, 0);
   if (pid === 0) return;
   const thread = Atomics.load(c, DEAD_WAS_THREAD) === 1;
@@ -119,7 +117,9 @@ export function takeFree(c: Int32Array, holder: number): boolean {
   // thread reading HOLDER never sees its own token again after it wrote 0 over it at release.
   c[HOLDER] = holder;
   c[COUNT] = 1;
-  if (c[DEAD_PID] !== 0) reportAbandoned(c); // a plain read, as in reportAbandoned
+  // A plain read first (the exchange in reportAbandoned would make every acquire write to the
+  // line): the STATE exchange that took the lock orders it after the parent's write of DEAD_PID.
+  if (c[DEAD_PID] !== 0) reportAbandoned(c);
   return true;
 }
 
