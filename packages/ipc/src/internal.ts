@@ -5,4 +5,4 @@
  * @internal
  * @module
  */
-export { setSpinBeforePark, takeOneAtATime } from "./queue.ts";
+export { onGivenBack, setSpinBeforePark, takeAllAhead, takeOneAtATime } from "./queue.ts";

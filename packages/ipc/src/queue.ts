@@ -88,10 +88,14 @@ interface QueueExtra {
   readonly unbounded?: boolean;
   /** Set by {@link takeOneAtATime}. */
   readonly oneAtATime?: true;
+  /** Set by {@link takeAllAhead}. */
+  readonly allAhead?: true;
 }
 
 /** Queues whose gets never receive items ahead. */
 const oneAtATime = new WeakSet<object>();
+/** Queues whose gets in another process receive all they can ahead (see {@link takeAllAhead}). */
+const allAhead = new WeakSet<object>();
 
 /**
  * Makes gets of `queue` take one item at a time, never ahead: for a
@@ -103,6 +107,34 @@ const oneAtATime = new WeakSet<object>();
 export function takeOneAtATime<Q extends object>(queue: Q): Q {
   oneAtATime.add(queue);
   return queue;
+}
+
+/**
+ * Makes gets of `queue` in another process receive every item there is (up to {@link MAX_AHEAD})
+ * each time they ask, and ask for the next ones while they take these: for a queue with one
+ * consumer, whose items no other consumer would take sooner (a pool worker's jobs). Without it,
+ * a consumer that spends more than {@link KEEP_UP_MS} per item asks for one at a time, and each
+ * item costs a round trip to the owner. Call it before the queue is sent.
+ *
+ * @internal
+ */
+export function takeAllAhead<Q extends object>(queue: Q): Q {
+  allAhead.add(queue);
+  return queue;
+}
+
+/** Called at the owner when a consumer gives items back (see {@link onGivenBack}). */
+const givenBack = new WeakMap<object, () => void>();
+
+/**
+ * Calls `cb` in the thread that made `queue` each time a consumer there or elsewhere gives back
+ * items it received ahead and did not take within {@link AHEAD_IDLE_MS}: they are in the queue
+ * again, for whoever gets first. A pool moves such jobs from a busy worker to an idle one.
+ *
+ * @internal
+ */
+export function onGivenBack(queue: object, cb: () => void): void {
+  givenBack.set(queue, cb);
 }
 
 /** Sets whether gets of a queue spin before they park (see `setSpinBeforePark`). */
@@ -190,6 +222,12 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   /** When the last batch arrived, and whether it was as big as asked. */
   #batchAt = -Infinity;
   #batchFull = false;
+  /**
+   * For a queue that takes all ahead: fetch the next batch once this few items are left ahead
+   * (half of what there was when the last one came); −1: not before they are all taken (the last
+   * fetch found nothing).
+   */
+  #refetchAt = -1;
   /** Items taken from `#ahead` so far (the give-back timer looks for progress). */
   #takes = 0;
   #returnTimer: ReturnType<typeof setTimeout> | undefined;
@@ -204,6 +242,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     const extra = state.extra as QueueExtra | undefined;
     this.#unbounded = extra?.unbounded === true;
     if (extra?.oneAtATime === true) oneAtATime.add(this);
+    if (extra?.allAhead === true) allAhead.add(this);
     if (this.sharedBuffer !== undefined) {
       // A handle that came back to the owner carries no memory: take the original's.
       const original = state.address === undefined ? undefined : (localObject(state.address) as { primitive?: QueueBase<unknown> } | undefined)?.primitive;
@@ -226,7 +265,11 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   }
 
   protected override extraState(target: Target): QueueExtra {
-    const flags: QueueExtra = oneAtATime.has(this) ? { unbounded: this.#unbounded, oneAtATime: true } : { unbounded: this.#unbounded };
+    const flags: QueueExtra = {
+      unbounded: this.#unbounded,
+      ...(oneAtATime.has(this) ? { oneAtATime: true } : {}),
+      ...(allAhead.has(this) ? { allAhead: true } : {}),
+    };
     if (target !== "thread" || this.#buffer === undefined) return flags;
     this.#threadShared = true;
     return { ...flags, data: this.#buffer.data };
@@ -302,7 +345,10 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     }
     // Half way through a full batch from another process: fetch the next one now, so that it is
     // here when needed.
-    if (this.#want > 1 && left <= this.#want >> 1 && this.#batchFull && this.#prefetch === undefined && this.#batchedGets === 0 && !this.isLocal) {
+    // (A queue that takes all ahead does not fetch while its consumer runs the last item it has:
+    // what waits at the owner can still go to another consumer, as a pool's idle worker.)
+    const more = allAhead.has(this) ? left > 0 && left <= this.#refetchAt : this.#want > 1 && left <= this.#want >> 1 && this.#batchFull;
+    if (more && this.#prefetch === undefined && this.#batchedGets === 0 && !this.isLocal) {
       this.#fetchAhead();
     }
     return decodeTaken(item) as T;
@@ -346,6 +392,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * needs more within {@link KEEP_UP_MS} of the last batch, which was full), else one.
    */
   #nextWant(): number {
+    if (allAhead.has(this)) return (this.#want = MAX_AHEAD);
     if (performance.now() - this.#batchAt >= KEEP_UP_MS) this.#want = 1;
     else if (this.#batchFull) this.#want = Math.min(MAX_AHEAD, this.#want * 2);
     return this.#want;
@@ -365,6 +412,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
         // Empty (or closed, or gone): the next get asks again and reports what it finds.
         this.#prefetch = undefined;
         this.#batchFull = false;
+        this.#refetchAt = -1;
       },
     );
   }
@@ -393,6 +441,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     }
     this.#batchAt = performance.now();
     this.#batchFull = n >= want;
+    this.#refetchAt = this.aheadCount >> 1;
   }
 
   /** Arms the timer that gives back items left untaken for {@link AHEAD_IDLE_MS}. */
@@ -663,6 +712,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
 
   async #unget(buffer: QueueBuffer, items: Uint8Array[]): Promise<void> {
     while (buffer.tryUnget(items) === "busy") await buffer.waitForMutex(1);
+    givenBack.get(this)?.();
   }
 
   async #poll(buffer: QueueBuffer, timeoutMs: number | undefined, peer: Peer): Promise<boolean> {

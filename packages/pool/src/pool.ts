@@ -8,7 +8,7 @@
 import { cpuCount, isTask, Process, TaskError, type ContextLike, type Task } from "@multiproc/core";
 import { Empty, Queue } from "@multiproc/ipc";
 import { packNumbers, peerFinished } from "@multiproc/core/internal";
-import { setSpinBeforePark, takeOneAtATime } from "@multiproc/ipc/internal";
+import { onGivenBack, setSpinBeforePark, takeAllAhead, takeOneAtATime } from "@multiproc/ipc/internal";
 import { AsyncResult } from "./async-result.ts";
 import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
 import { PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "./errors.ts";
@@ -249,9 +249,10 @@ export class Pool implements AsyncDisposable {
   }
 
   #spawn(): void {
-    // A worker in another process receives its jobs in batches: one request for many, where one
-    // per job cost the pool a socket write each. A worker thread reads them from shared memory,
-    // one at a time. Either way, a dying worker's unanswered jobs are known (see `#exited`).
+    // A worker in another process receives its jobs in batches, all that wait for it, and asks
+    // for the next while it runs these: one request for many, where one per job cost the pool a
+    // socket write each. A worker thread reads them from shared memory, one at a time. Either
+    // way, a dying worker's unanswered jobs are known (see `#exited`).
     const jobs = new Queue<Job | null>();
     const process = new Process({
       target: poolWorker,
@@ -262,7 +263,11 @@ export class Pool implements AsyncDisposable {
     });
     // The queue is sent at start(): it can still be made to give one job at a time.
     const batched = process.context === "process";
-    if (!batched) takeOneAtATime(jobs);
+    if (batched) takeAllAhead(jobs);
+    else takeOneAtATime(jobs);
+    // Jobs a busy worker received ahead come back when it does not start them soon (see
+    // `#rebalance`).
+    onGivenBack(jobs, () => this.#dispatch());
     setSpinBeforePark(jobs, this.#spinning);
     const slot: WorkerSlot = { process, jobs, inFlight: new Set(), dispatched: 0, batched };
     process.start();
@@ -395,7 +400,9 @@ export class Pool implements AsyncDisposable {
    * When nothing is pending, a worker is idle and another has a job queued behind its running
    * one, takes that job back and gives it to the idle worker: a short job must not wait behind a
    * long one while a worker has nothing to do. Taking it from the queue is atomic: either the
-   * busy worker already took it (and runs it), or it never will.
+   * busy worker already took it, or it never will. A worker in another process may have received
+   * it ahead: then it gives it back if it does not start it within a few milliseconds, and this
+   * runs again (see `onGivenBack`).
    */
   #rebalance(): void {
     if (this.#rebalancing !== undefined || this.#pending.length > 0 || this.#state === "terminate") return;

@@ -200,19 +200,26 @@ onPeerConnection((channel, hello) => {
   if (counts === undefined) fromProcess.set(peer.pid, (counts = { open: 0, posts: 0, waiters: [] }));
   counts.open++;
   const tally = counts;
-  // Posted calls settled since the last acknowledgement (sent once per batch of frames).
+  // Posted calls settled since the last acknowledgement: acknowledged together, ACK_DELAY_MS
+  // after the first, or at once when many are (see ACK_DELAY_MS).
   let acked = 0;
   let ackedBytes = 0;
+  let ackTimer: ReturnType<typeof setTimeout> | undefined;
+  const sendAck = (): void => {
+    clearTimeout(ackTimer);
+    ackTimer = undefined;
+    if (acked === 0) return;
+    channel.send("ack", [acked, ackedBytes]);
+    acked = 0;
+    ackedBytes = 0;
+  };
   const settled = (post: Post): void => {
     tally.posts--;
     fromProcessChanged(peer.pid);
-    if (acked === 0) queueMicrotask(() => {
-      channel.send("ack", [acked, ackedBytes]);
-      acked = 0;
-      ackedBytes = 0;
-    });
+    if (acked === 0) ackTimer = setTimeout(sendAck, ACK_DELAY_MS);
     acked++;
     ackedBytes += post.bytes.length;
+    if (acked === ACK_NOW || (ackedBytes >= ACK_NOW_BYTES && ackedBytes - post.bytes.length < ACK_NOW_BYTES)) queueMicrotask(sendAck);
   };
   const failed = (post: Post, error: unknown): void => {
     channel.send("postError", { id: post.id, method: post.method, error } satisfies PostErrorMessage);
@@ -258,7 +265,9 @@ onPeerConnection((channel, hello) => {
       )
       .catch((error: unknown) => channel.send("reply", { rid: m.rid, ok: false, error: new Error(String(error)) }));
   });
+  channel.on("sync", sendAck);
   channel.onClose(() => {
+    clearTimeout(ackTimer);
     for (const id of used) objects.get(id)?.peerGone?.(peer);
     tally.open--;
     fromProcessChanged(peer.pid);
@@ -284,6 +293,19 @@ const POST_FLUSH_BYTES = 64 * 1024;
 /** A poster waits once this many of its posts, or this many bytes, are not yet acknowledged. */
 const POST_WINDOW = 4096;
 const POST_WINDOW_BYTES = 8 * 1024 * 1024;
+
+/**
+ * How long an owner may wait before it acknowledges settled posts, in ms. Acknowledging every
+ * frame of posts as it came cost the owner a socket write, and woke the poster, for each frame:
+ * one per job from a pool worker, which sends its answer before its next job. A poster that
+ * needs its acknowledgements sooner (it is about to exit, or its window is filling) asks with a
+ * `sync` frame, and an owner acknowledges at once when {@link ACK_NOW} posts or
+ * {@link ACK_NOW_BYTES} bytes are waiting for it.
+ */
+const ACK_DELAY_MS = 2;
+/** See {@link ACK_DELAY_MS}: an eighth of the window. */
+const ACK_NOW = POST_WINDOW / 8;
+const ACK_NOW_BYTES = POST_WINDOW_BYTES / 8;
 
 /** Errors of posted calls that no later call has reported yet. */
 const unclaimed = new Set<Error>();
@@ -437,6 +459,7 @@ class Connection {
     // `adapter.onExit` below) has not handed to its socket is lost.
     if (this.#connected && this.#unacked <= POST_WINDOW && this.#unackedBytes <= POST_WINDOW_BYTES) return Promise.resolve();
     this.#flush();
+    this.#askForAcks();
     return new Promise((resolve, reject) => this.#windowWaiters.push({ resolve, reject }));
   }
 
@@ -481,7 +504,13 @@ class Connection {
   delivered(): Promise<void> {
     this.#flush();
     if (this.#delivering === 0) return Promise.resolve();
+    this.#askForAcks();
     return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Asks the owner to acknowledge the posts it has settled now, not later (see `ACK_DELAY_MS`). */
+  #askForAcks(): void {
+    if (this.#unacked > 0) this.#channel.send("sync", null);
   }
 }
 
