@@ -110,11 +110,11 @@ export function takeOneAtATime<Q extends object>(queue: Q): Q {
 }
 
 /**
- * Makes gets of `queue` in another process receive every item there is (up to {@link MAX_AHEAD})
- * each time they ask, and ask for the next ones while they take these: for a queue with one
- * consumer, whose items no other consumer would take sooner (a pool worker's jobs). Without it,
- * a consumer that spends more than {@link KEEP_UP_MS} per item asks for one at a time, and each
- * item costs a round trip to the owner. Call it before the queue is sent.
+ * Makes gets of `queue` in another process receive about {@link AHEAD_WORK_MS} of work at once
+ * (up to {@link MAX_AHEAD} items), and ask for the next ones while they take these: for a queue
+ * whose items no other consumer would take sooner (a pool worker's jobs). Without it, a consumer
+ * that spends more than {@link KEEP_UP_MS} on a batch asks for one item at a time, and each item
+ * costs a round trip to the owner. Call it before the queue is sent.
  *
  * @internal
  */
@@ -170,6 +170,12 @@ const MAX_AHEAD = 64;
 const KEEP_UP_MS = 1;
 /** Items received ahead and not taken within this many ms go back to the queue. */
 const AHEAD_IDLE_MS = 5;
+/**
+ * A queue that takes all ahead (see {@link takeAllAhead}) asks for about this many ms of work,
+ * judged by how long its consumer took per item so far: many short jobs at once, but one long
+ * job at a time, which leaves the next ones at the owner for an idle consumer.
+ */
+const AHEAD_WORK_MS = 2;
 /** How long a paced put waits for a consumer to take an item before it lets the buffer grow. */
 const PACE_MS = 20;
 
@@ -230,6 +236,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   #refetchAt = -1;
   /** Items taken from `#ahead` so far (the give-back timer looks for progress). */
   #takes = 0;
+  /** `#takes` when the last batch arrived. */
+  #takesAtBatch = 0;
   #returnTimer: ReturnType<typeof setTimeout> | undefined;
   /** Batched gets of this handle under way. */
   #batchedGets = 0;
@@ -392,7 +400,10 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * needs more within {@link KEEP_UP_MS} of the last batch, which was full), else one.
    */
   #nextWant(): number {
-    if (allAhead.has(this)) return (this.#want = MAX_AHEAD);
+    if (allAhead.has(this)) {
+      const perItem = (performance.now() - this.#batchAt) / Math.max(1, this.#takes - this.#takesAtBatch);
+      return (this.#want = Math.max(1, Math.min(MAX_AHEAD, Math.floor(AHEAD_WORK_MS / perItem))));
+    }
     if (performance.now() - this.#batchAt >= KEEP_UP_MS) this.#want = 1;
     else if (this.#batchFull) this.#want = Math.min(MAX_AHEAD, this.#want * 2);
     return this.#want;
@@ -429,6 +440,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     if (!(records instanceof Uint8Array)) {
       this.#ahead.push(records);
       this.#batchAt = performance.now();
+      this.#takesAtBatch = this.#takes;
       this.#batchFull = want === 1;
       return;
     }
@@ -440,6 +452,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       at += recordBytes(length);
     }
     this.#batchAt = performance.now();
+    this.#takesAtBatch = this.#takes;
     this.#batchFull = n >= want;
     this.#refetchAt = this.aheadCount >> 1;
   }
