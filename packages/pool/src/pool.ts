@@ -401,8 +401,9 @@ export class Pool implements AsyncDisposable {
    * one, takes that job back and gives it to the idle worker: a short job must not wait behind a
    * long one while a worker has nothing to do. Taking it from the queue is atomic: either the
    * busy worker already took it, or it never will. A worker in another process may have received
-   * it ahead: then it gives it back if it does not start it within a few milliseconds, and this
-   * runs again (see `onGivenBack`).
+   * it ahead: then it gives it back if it does not start it within a few milliseconds (once its
+   * event loop is free: not during a job that never awaits), and this runs again (see
+   * `onGivenBack`).
    */
   #rebalance(): void {
     if (this.#rebalancing !== undefined || this.#pending.length > 0 || this.#state === "terminate") return;
