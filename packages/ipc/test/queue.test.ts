@@ -37,6 +37,13 @@ function cellsOf<T>(q: Queue<T>): Int32Array {
   return new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
 }
 
+/** Whether cell `index` becomes non-zero (a thread has started waiting) within `ms`. */
+async function sleeperWithin(cells: Int32Array, index: number, ms: number): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  while (Atomics.load(cells, index) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  return Atomics.load(cells, index) > 0;
+}
+
 /** Waits (up to 10 s) until cell `index` is non-zero: a thread has started waiting. */
 async function untilWaiting(cells: Int32Array, index: number): Promise<void> {
   const deadline = performance.now() + 10_000;
@@ -509,22 +516,29 @@ describe.each(contexts)("Queue across the %s context", (context) => {
   });
 
   it("a consumer whose give-back must wait for the queue's mutex does not exit before its items are back", async () => {
-    const { q, go, p } = await consumerThatTook(300, context);
-    // Hold the queue's mutex, as a thread in its critical section would: the consumer's give-back
-    // (5 ms after its last get) finds it busy and waits for it. Only then is it told to exit.
-    const cells = cellsOf(q);
-    const release = holdMutex(cells);
-    await untilWaiting(cells, MUTEX_SLEEPERS);
-    await go.put("go");
-    // Without waiting for its give-back, the consumer would exit now and the items would be lost.
-    await p.join(300);
-    release();
-    await p.join();
-    expect(p.exitCode).toBe(0);
-    const rest: number[] = [];
-    for (let i = 300; i < 2000; i++) rest.push(await q.getNowait());
-    expect(rest.sort((a, b) => a - b)).toEqual(range(300, 2000));
-  });
+    // The give-back comes 5 ms after the consumer's last get: on a slow host it can be done before
+    // this thread, woken by the consumer's report, holds the mutex. Then the round proves only
+    // that nothing is lost, and another round is tried: one in 5 must see the give-back wait.
+    let waited = false;
+    for (let round = 0; round < 5 && !waited; round++) {
+      const { q, go, p } = await consumerThatTook(300, context);
+      // Hold the queue's mutex, as a thread in its critical section would: the consumer's
+      // give-back finds it busy and waits for it. Only then is it told to exit.
+      const cells = cellsOf(q);
+      const release = holdMutex(cells);
+      waited = await sleeperWithin(cells, MUTEX_SLEEPERS, 1_000);
+      await go.put("go");
+      // Without waiting for its give-back, the consumer would exit now and the items would be lost.
+      await p.join(300);
+      release();
+      await p.join();
+      expect(p.exitCode).toBe(0);
+      const rest: number[] = [];
+      for (let i = 300; i < 2000; i++) rest.push(await q.getNowait());
+      expect(rest.sort((a, b) => a - b)).toEqual(range(300, 2000));
+    }
+    expect(waited).toBe(true);
+  }, 30_000);
 
   it("large items mixed with small ones: a consumer that takes some and stops leaves the rest, each once and whole", async () => {
     const q = new Queue<unknown>();
