@@ -46,9 +46,7 @@ async function sleeperWithin(cells: Int32Array, index: number, ms: number): Prom
 
 /** Waits (up to 10 s) until cell `index` is non-zero: a thread has started waiting. */
 async function untilWaiting(cells: Int32Array, index: number): Promise<void> {
-  const deadline = performance.now() + 10_000;
-  while (Atomics.load(cells, index) === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
-  expect(Atomics.load(cells, index)).toBeGreaterThan(0);
+  expect(await sleeperWithin(cells, index, 10_000)).toBe(true);
 }
 
 /** Takes a queue's mutex, as a thread in its critical section would; returns what gives it back. */
