@@ -12,6 +12,7 @@ import {
   parentProcess,
   Process,
   ProcessStateError,
+  RawValue,
   setStartMethod,
   TaskError,
   type ContextName,
@@ -22,6 +23,7 @@ import {
   asyncWrite,
   bumpGlobal,
   countChildren,
+  countForever,
   echoArgs,
   exitThenHangAtExit,
   exitWith,
@@ -90,6 +92,26 @@ describe.each(contexts)("Process in the %s context", (context) => {
     await b.join();
     expect(a.exitCode).toBe(-15);
     expect(b.exitCode).toBe(-9);
+  });
+
+  // A thread that never awaits can only be stopped from outside. Deno 2.9 does not: its
+  // terminate() reports the thread's end at once, and the thread runs on for as long as it does
+  // not return to its event loop (denoland/deno#35657; see RuntimeAdapter.threadExitIsFinal). An
+  // OS process ends on SIGTERM whatever it runs ("terminate() gives -15" above), and cannot reach
+  // this counter's memory.
+  it.skipIf(context !== "thread" || "Deno" in globalThis)("terminate() stops a thread child that never awaits", async () => {
+    const count = new RawValue("d", 0);
+    const p = new Process({ target: countForever, args: [count], context });
+    p.start();
+    const deadline = performance.now() + 20_000;
+    while (count.value < 1000 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    expect(count.value).toBeGreaterThanOrEqual(1000);
+    p.terminate();
+    await p.join();
+    expect(p.exitCode).toBe(-15);
+    const atEnd = count.value;
+    await new Promise((r) => setTimeout(r, 200)); // the time it would have to count on, if it ran
+    expect(count.value).toBe(atEnd);
   });
 
   it("join(300) on a child sleeping 5 s returns after at least 250 ms with the child alive", async () => {

@@ -90,6 +90,14 @@ export interface RuntimeAdapter {
    * thread's wake-up waits while the thread that woke it spins.
    */
   readonly spinBeforeParkMs: number;
+  /**
+   * Whether a worker-thread child has stopped running JavaScript once its end is reported (its
+   * `exited` settles). False on Deno 2.9: `terminate()` reports the end at once, and the thread
+   * runs on until it next returns to its event loop — a thread that never does runs for ever
+   * (denoland/deno#35657). What cleans up after a thread that ended inside shared memory it was
+   * changing (see `threadChildExitHooks`) may then run while it still changes it.
+   */
+  readonly threadExitIsFinal: boolean;
   /** This thread's id: 0 on an OS process's main thread. */
   readonly threadId: number;
   /** Data the starting thread gave this worker thread, or `undefined` on a main thread. */

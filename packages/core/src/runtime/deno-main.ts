@@ -147,6 +147,7 @@ export function createDenoMainAdapter(specifics: DenoSpecifics): RuntimeAdapter 
     pid: Deno.pid,
     ppid: Deno.ppid,
     spinBeforeParkMs: specifics.spinBeforeParkMs,
+    threadExitIsFinal: false,
     threadId: 0,
     workerData: undefined,
     isWorkerThread: false,

@@ -43,5 +43,5 @@ function scriptCommand(file: string): { command: string; args: string[] } {
  */
 export function denoAdapter(): RuntimeAdapter {
   if (Deno.mainModule !== undefined) return createDenoMainAdapter({ spinBeforeParkMs: 0.1, scriptCommand });
-  return createNodeCompatAdapter({ name: "deno", connectUnix, spinBeforeParkMs: 0.1, scriptCommand });
+  return createNodeCompatAdapter({ name: "deno", connectUnix, spinBeforeParkMs: 0.1, threadExitIsFinal: false, scriptCommand });
 }

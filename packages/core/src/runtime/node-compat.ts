@@ -21,6 +21,8 @@ export interface RuntimeSpecifics {
   scriptCommand(file: string): { command: string; args: string[] };
   /** See `RuntimeAdapter.spinBeforeParkMs`. */
   spinBeforeParkMs: number;
+  /** See `RuntimeAdapter.threadExitIsFinal` (true unless said otherwise). */
+  threadExitIsFinal?: boolean;
   /**
    * One attempt to connect to a Unix socket with the runtime's own API, when that is cheaper than
    * loading `node:net` in every child; it fails with `code` `ENOENT` / `ECONNREFUSED` as Node does.
@@ -227,6 +229,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     pid: process.pid,
     ppid: process.ppid,
     spinBeforeParkMs: specifics.spinBeforeParkMs,
+    threadExitIsFinal: specifics.threadExitIsFinal ?? true,
     threadId,
     workerData,
     isWorkerThread,
