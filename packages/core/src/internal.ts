@@ -15,7 +15,7 @@ export type { HolderWatcher } from "./sync/gone.ts";
 export { allPostsWritten, callRemote, drainCalls, isSelfPeer, localObject, peerFinished, postRemote, selfPeer, serve } from "./remote/objects.ts";
 export type { CallOptions, Peer, RemoteAddress, ServedObject } from "./remote/objects.ts";
 export { adapter } from "./runtime/index.ts";
-export { allocate, allocateScratch, attachmentBuffers, copyMessageParts, isScratch, keepScratch, repackMessage } from "./codec/bytes.ts";
+export { allocate, allocateScratch, copyMessageParts, isScratch, keepScratch, repackMessage } from "./codec/bytes.ts";
 export type { MessageParts } from "./codec/bytes.ts";
 export { decodeFromParts, encodeToPooledBytes, encodeToScratchBytes } from "./codec/codec.ts";
 export { packNumbers } from "./codec/encode.ts";

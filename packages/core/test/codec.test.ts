@@ -17,7 +17,7 @@ import {
   type Target,
   UnknownHandleError,
 } from "../src/codec/index.ts";
-import { allocateScratch, attachmentBuffers, copyMessageParts, isScratch, keepScratch, packMessage, unpackMessage } from "../src/codec/bytes.ts";
+import { allocateScratch, copyMessageParts, isScratch, keepScratch, packMessage, unpackMessage } from "../src/codec/bytes.ts";
 import { packNumbers } from "../src/codec/encode.ts";
 
 /** The three ways a value travels: thread target, process target, and the process byte layout. */
@@ -1123,43 +1123,20 @@ describe("packNumbers (internal)", () => {
   });
 });
 
-describe("attachment buffers made ahead (internal)", () => {
-  const message = packMessage('{"a":1}', [new Uint8Array(5000).fill(1), new Uint8Array(3).fill(2)]);
-
-  it("are made with each attachment's length, and the copy goes into them", () => {
-    const into = attachmentBuffers(message)!;
-    expect(into.map((b) => b.byteLength)).toEqual([5000, 3]);
-    expect(into.every((b) => b.every((x) => x === 0))).toBe(true);
-    const parts = copyMessageParts(message, into);
-    expect(parts.bins[0]).toBe(into[0]);
-    expect(parts.bins[1]).toBe(into[1]);
+describe("a message copied out as its parts (internal)", () => {
+  it("keeps the JSON text, and copies each attachment into an ArrayBuffer of its own that nothing else shares", () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(16_384));
+    const message = packMessage('{"a":1}', [new Uint8Array(5000).fill(1), new Uint8Array(3).fill(2)]);
+    shared.set(message, 8);
+    const parts = copyMessageParts(shared.subarray(8, 8 + message.length));
+    shared.fill(0); // the shared memory is reused: the parts do not change
     expect(parts.json).toBe('{"a":1}');
+    expect(parts.bins.map((b) => [b.byteOffset, b.byteLength, b.buffer.byteLength, b.buffer instanceof SharedArrayBuffer])).toEqual([
+      [0, 5000, 5000, false],
+      [0, 3, 3, false],
+    ]);
     expect(Array.from(new Set(parts.bins[0]))).toEqual([1]);
     expect(Array.from(parts.bins[1]!)).toEqual([2, 2, 2]);
-  });
-
-  it("are reused when they fit the next message, and made anew when they do not", () => {
-    const made = attachmentBuffers(message)!;
-    expect(attachmentBuffers(message, made)).toBe(made);
-    const other = packMessage("null", [new Uint8Array(5000), new Uint8Array(4)]);
-    const remade = attachmentBuffers(other, made)!;
-    expect(remade).not.toBe(made);
-    expect(remade.map((b) => b.byteLength)).toEqual([5000, 4]);
-  });
-
-  it("are ignored by the copy when they do not fit, and the copy is still right", () => {
-    const wrong = [new Uint8Array(5000), new Uint8Array(4)];
-    const parts = copyMessageParts(message, wrong);
-    expect(parts.bins[1]).not.toBe(wrong[1]);
-    expect(parts.bins[0]).not.toBe(wrong[0]);
-    expect(Array.from(parts.bins[1]!)).toEqual([2, 2, 2]);
-    expect(copyMessageParts(message, [new Uint8Array(5000)]).bins).toHaveLength(2);
-  });
-
-  it("are not made for bytes that are not a message, a header cut short, sizes beyond the bytes, or no attachment", () => {
-    expect(attachmentBuffers(new Uint8Array(64).fill(9))).toBeUndefined();
-    expect(attachmentBuffers(message.subarray(0, 14))).toBeUndefined();
-    expect(attachmentBuffers(message.subarray(0, message.byteLength - 1))).toBeUndefined();
-    expect(attachmentBuffers(packMessage("[1,2]", []))).toBeUndefined();
+    expect(copyMessageParts(packMessage("[1,2]", [])).bins).toEqual([]);
   });
 });

@@ -1,14 +1,17 @@
 /**
  * The queue's storage: encoded items, each in an 8-aligned, length-prefixed record, in a growable
- * SharedArrayBuffer, with the counters in a second, fixed one. A short mutex (held only while
- * bytes are copied, never across an `await`) guards both; waiting for an item or for room happens
- * outside it, on sequence cells that every change bumps. Worker threads of the owning process use
- * it directly; other OS processes reach it through the owner (see `queue.ts`).
+ * SharedArrayBuffer, with the counters in a second, fixed one. A short mutex (held while small
+ * items are copied and counters change, never across an `await`) guards both; waiting for an item
+ * or for room happens outside it, on sequence cells that every change bumps. A large item is
+ * copied in and out without the mutex (except on Deno), in a place the mutex reserved for it
+ * (see {@link PIN_SLOTS}), so that a producer and a consumer copy at the same time. Worker threads of
+ * the owning process use it directly; other OS processes reach it through the owner (see
+ * `queue.ts`).
  *
  * @internal
  * @module
  */
-import { allocate, attachmentBuffers, copyMessageParts, deadline, localHolder, type MessageParts, waitChange, wake } from "@multiproc/core/internal";
+import { adapter, allocate, copyMessageParts, deadline, localHolder, type MessageParts, waitChange, wake } from "@multiproc/core/internal";
 
 /**
  * Cell indexes in the control buffer. MUTEX holds the token of the thread in the critical section
@@ -32,8 +35,28 @@ export const NOT_EMPTY_WAITERS = 11;
 export const NOT_FULL_WAITERS = 12;
 /** Non-zero: a get of this queue parks at once, without spinning first (see `QueueBuffer.spins`). */
 export const NO_SPIN = 13;
+/**
+ * The first of the pin slots: three cells each — the holder token of the thread copying outside
+ * the mutex (0: the slot is free), then the start and the end of the record it copies. Every
+ * held record lies below WRITE (a put's record is the last one written; a get's is below READ),
+ * and puts write at WRITE and above: while any slot is held, WRITE does not go back (no
+ * compaction, no return to the buffer's start), so nothing overwrites or moves a held record.
+ */
+export const PINS = 14;
+/**
+ * How many large items may be copied outside the mutex at once; another one is copied under it.
+ * Eight covers four producers and four consumers copying at the same moment.
+ */
+export const PIN_SLOTS = 8;
+
+/**
+ * Whether this thread copies large items outside the mutex. Not where a thread's reported end
+ * may come before it stops (Deno: see `RuntimeAdapter.threadExitIsFinal`): the clean-up after a
+ * thread that ended mid-copy would free its place while it still writes there.
+ */
+const copiesOutsideMutex = adapter.threadExitIsFinal;
 /** How many control cells a queue needs. */
-export const CONTROL_CELLS = 14;
+export const CONTROL_CELLS = PINS + 3 * PIN_SLOTS;
 
 /** The cell counting the waits on a sequence cell. */
 export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
@@ -41,8 +64,10 @@ export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
 }
 
 /**
- * Bytes before each record's item: the item's length (big-endian u32), then four unused bytes.
- * Records start at multiples of 8, and so do items: V8 copies between SharedArrayBuffer memory
+ * Bytes before each record's item: the item's length (big-endian u32), then its state, an Int32
+ * in the platform's order: 0 when the item is whole, the holder token of the thread still copying
+ * it in (a positive number, see {@link PINS}), or {@link ABANDONED}. Records start at multiples
+ * of 8, and so do items: V8 copies between SharedArrayBuffer memory
  * and other memory word by word only when both sides are equally aligned, byte by byte
  * otherwise (six times slower for a megabyte, measured on Node 24). Encoded items start 8-aligned
  * in their own memory (slab regions, scratch, fresh buffers), and so do their attachments within
@@ -55,6 +80,12 @@ export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
  * ```
  */
 export const RECORD_HEADER = 8;
+
+/**
+ * A record's state (see {@link RECORD_HEADER}) when the thread that was copying its item in ended
+ * first: the put never returned, and gets drop the record.
+ */
+export const ABANDONED = -1;
 
 /**
  * The bytes a record of an item of `length` bytes takes: the header, the item, and zeros up to the
@@ -115,8 +146,11 @@ function grownSize(current: number, bytes: number): number {
 /** What `#makeRoom` returns for a paced put that would have to grow the buffer past PACED_BYTES. */
 const PACED = -2;
 
-/** 4-byte words in a page of memory. */
-const PAGE_WORDS = 4096 / 4;
+/**
+ * What `#makeRoom` returns when the buffer, at its largest, has room only once it is compacted,
+ * and a copy outside the mutex keeps the records where they are for now.
+ */
+const PINNED = -3;
 
 /** Attempts at the mutex before a put or get says `busy`: the critical sections copy bytes only. */
 const SPINS = 1000;
@@ -135,14 +169,14 @@ export type TakenItem = Uint8Array | MessageParts;
 export const LARGE_ITEM = 64 * 1024;
 
 /**
- * Takes the record at `bytes[from, from + length)` out: as its parts when it is large, else
- * copied whole. Bytes that are not a well-formed message are copied whole, so that decoding
- * them reports the error (the record is consumed either way).
+ * Takes the item at `bytes[from, from + length)` out: as its parts when it is large, else copied
+ * whole. Bytes that are not a well-formed message are copied whole, so that decoding them reports
+ * the error (the record is consumed either way).
  */
-function takeOut(bytes: Uint8Array, from: number, length: number, into?: Uint8Array[]): TakenItem {
+function takeOut(bytes: Uint8Array, from: number, length: number): TakenItem {
   if (length > LARGE_ITEM) {
     try {
-      return copyMessageParts(bytes.subarray(from, from + length), into);
+      return copyMessageParts(bytes.subarray(from, from + length));
     } catch {
       // Reported when decoded.
     }
@@ -171,8 +205,6 @@ export class QueueBuffer {
   #bytes: Uint8Array;
   #view: DataView;
   #words: Int32Array;
-  /** Buffers made for the attachments of the large item a get expects to take (see #prepare). */
-  #spare: Uint8Array[] | undefined;
 
   constructor(control?: SharedArrayBuffer, data?: SharedArrayBuffer, maxsize = 0) {
     this.control = control ?? new SharedArrayBuffer(CONTROL_CELLS * 4);
@@ -225,8 +257,10 @@ export class QueueBuffer {
 
   /**
    * A worker thread (`holder`) has ended. If it was killed inside the critical section, the mutex
-   * is freed (the half-made change is never published: the counters move last). Every waiter is
-   * woken too, in case it was killed between publishing an item and notifying.
+   * is freed (the half-made change is never published: the counters move last). A record it was
+   * copying in outside the mutex is marked {@link ABANDONED} (its put never returned), and the
+   * places it held are freed. Every waiter is woken too, in case it was killed between
+   * publishing an item and notifying.
    */
   threadGone(holder: number): void {
     const c = this.cells;
@@ -235,6 +269,13 @@ export class QueueBuffer {
       Atomics.store(c, MUTEX, 0);
       wake(c, MUTEX);
     }
+    this.#views();
+    for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) {
+      if (Atomics.load(c, slot) !== holder) continue;
+      const start = Atomics.load(c, slot + 1);
+      if (start + RECORD_HEADER <= this.#bytes.byteLength) Atomics.compareExchange(this.#words, (start + 4) >> 2, holder, ABANDONED);
+      Atomics.compareExchange(c, slot, holder, 0);
+    }
     Atomics.add(c, NOT_EMPTY, 1);
     Atomics.add(c, NOT_FULL, 1);
     wake(c, NOT_EMPTY);
@@ -242,8 +283,51 @@ export class QueueBuffer {
   }
 
   /**
+   * Reserves a place for a copy outside the mutex (called under it): the record at
+   * `[start, end)`.
+   *
+   * @returns the slot's first cell, or -1 when every slot is taken (the caller copies under the
+   *   mutex instead).
+   */
+  #pin(start: number, end: number): number {
+    if (!copiesOutsideMutex) return -1;
+    const c = this.cells;
+    for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) {
+      if (Atomics.load(c, slot) !== 0) continue;
+      // The place before the holder: a slot that names a holder always names its record.
+      Atomics.store(c, slot + 1, start);
+      Atomics.store(c, slot + 2, end);
+      Atomics.store(c, slot, localHolder());
+      return slot;
+    }
+    return -1;
+  }
+
+  /** Frees a place taken by {@link #pin}, and wakes the puts that wait for the records to move. */
+  #unpin(slot: number): void {
+    const c = this.cells;
+    Atomics.store(c, slot, 0);
+    Atomics.add(c, NOT_FULL, 1);
+    if (Atomics.load(c, NOT_FULL_WAITERS) > 0) wake(c, NOT_FULL);
+  }
+
+  /**
+   * Whether a copy outside the mutex holds a record that overlaps `[from, to)` (by default,
+   * anywhere: see {@link PINS}).
+   */
+  #pinned(from = 0, to = MAX_BYTES): boolean {
+    const c = this.cells;
+    for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) {
+      if (Atomics.load(c, slot) !== 0 && Atomics.load(c, slot + 1) < to && from < Atomics.load(c, slot + 2)) return true;
+    }
+    return false;
+  }
+
+  /**
    * Appends an item unless the queue is closed or full. An unbounded queue is full too when its
    * buffer, at its largest ({@link MAX_BYTES}), has no room for the item until gets take some.
+   * A large item (see {@link LARGE_ITEM}) is copied in after the mutex is released, into the
+   * record reserved for it; gets take the records behind it meanwhile only once it is whole.
    *
    * @param paced - keep pace with the consumers: rather than grow the buffer past
    *   {@link PACED_BYTES} while it holds unread records, say `paced` (the caller waits for a get),
@@ -257,25 +341,43 @@ export class QueueBuffer {
   tryPut(item: Uint8Array, joinable: boolean, paced = false): Outcome {
     checkItemSize(item.length);
     const c = this.cells;
-    if (item.length > LARGE_ITEM) this.#prefault(recordBytes(item.length), paced);
+    let slot = -1;
+    let write: number;
     if (!this.#lock()) return "busy";
     try {
       if (Atomics.load(c, CLOSED) === 1) return "closed";
       const max = Atomics.load(c, MAXSIZE);
       if (max > 0 && Atomics.load(c, COUNT) >= max) return "full";
       const need = recordBytes(item.length);
-      let write = Atomics.load(c, WRITE);
+      write = Atomics.load(c, WRITE);
       this.#views();
       if (write + need > this.#bytes.byteLength) write = this.#makeRoom(need, paced);
-      if (write < 0) return write === PACED ? "paced" : "full";
+      if (write < 0) return write === PACED ? "paced" : write === PINNED ? "busy" : "full";
       this.#view.setUint32(write, item.length);
-      this.#bytes.set(item, write + RECORD_HEADER);
+      if (item.length > LARGE_ITEM) slot = this.#pin(write, write + need);
+      if (slot < 0) {
+        this.#words[(write + 4) >> 2] = 0; // published with WRITE, under the mutex
+        this.#bytes.set(item, write + RECORD_HEADER);
+      } else {
+        Atomics.store(this.#words, (write + 4) >> 2, localHolder());
+      }
       Atomics.store(c, WRITE, write + need);
       Atomics.add(c, COUNT, 1);
       if (joinable) Atomics.add(c, UNFINISHED, 1);
-      Atomics.add(c, NOT_EMPTY, 1);
+      if (slot < 0) Atomics.add(c, NOT_EMPTY, 1);
     } finally {
       this.#unlock();
+    }
+    if (slot >= 0) {
+      // The views cover the record (the buffer only grows); the store that says it is whole
+      // comes after the copy, and a get reads it before the bytes.
+      try {
+        this.#bytes.set(item, write + RECORD_HEADER);
+        Atomics.store(this.#words, (write + 4) >> 2, 0);
+      } finally {
+        this.#unpin(slot);
+      }
+      Atomics.add(c, NOT_EMPTY, 1);
     }
     // A waiter counts itself before it reads NOT_EMPTY, and the bump above comes before this
     // read (both sequentially consistent): either it is counted here, or it sees the bump.
@@ -287,8 +389,8 @@ export class QueueBuffer {
    * Puts items taken earlier back at the front, in the order given, closed or full or not (they
    * were in the queue already): what a consumer had received ahead and did not take. When there
    * is no room in front, the unread records move up first (two stores, like `#makeRoom`'s
-   * compaction): a worker thread terminated at that moment can garble the queue, as one
-   * terminated while compacting can.
+   * compaction), once no copy outside the mutex holds them (`busy` until then): a worker thread
+   * terminated at that moment can garble the queue, as one terminated while compacting can.
    */
   tryUnget(items: readonly Uint8Array[]): "ok" | "busy" {
     const c = this.cells;
@@ -299,6 +401,7 @@ export class QueueBuffer {
     try {
       this.#views();
       let read = Atomics.load(c, READ);
+      if (read >= need ? this.#pinned(read - need, read) : this.#pinned()) return "busy";
       if (read < need) {
         // Move the unread records up to make room in front of them.
         const write = Atomics.load(c, WRITE);
@@ -312,6 +415,7 @@ export class QueueBuffer {
       let at = read - need;
       for (const item of items) {
         this.#view.setUint32(at, item.length);
+        this.#words[(at + 4) >> 2] = 0;
         this.#bytes.set(item, at + RECORD_HEADER);
         at += recordBytes(item.length);
       }
@@ -329,11 +433,11 @@ export class QueueBuffer {
    * Makes the counters agree with the records again after a thread died inside the critical
    * section (the mutex is still taken, for the dead thread). A put publishes its record with one
    * store (WRITE) and a get consumes one with one store (READ, or WRITE then READ when it takes
-   * the last): the count is what lies between them. A compaction stores WRITE (the records' new
-   * end, at most the old READ) before READ (0): READ ≥ WRITE with records queued means it was
-   * cut between the two, and the records start at 0. A death while a buffer at its largest size
-   * was compacted, or while `tryUnget` moved records up, can still garble the items then in the
-   * queue, as in Python.
+   * the last): the count is what lies between them, records still being copied in and abandoned
+   * ones included. A compaction stores WRITE (the records' new end, at most the old READ) before
+   * READ (0): READ ≥ WRITE with records queued means it was cut between the two, and the records
+   * start at 0. A death while a buffer at its largest size was compacted, or while `tryUnget`
+   * moved records up, can still garble the items then in the queue, as in Python.
    */
   #repair(): void {
     const c = this.cells;
@@ -351,10 +455,12 @@ export class QueueBuffer {
 
   /**
    * Moves unread records to the front, then grows the buffer if that is not enough (a paced put:
-   * see `tryPut`).
+   * see `tryPut`). Not while a copy outside the mutex holds a record (see {@link PINS}): the
+   * buffer grows instead, or a paced put waits for the copy.
    *
-   * @returns where the record goes, -1 when the buffer at its largest has no room for it, or
-   *   {@link PACED} when a paced put would have to grow it past {@link PACED_BYTES}.
+   * @returns where the record goes, -1 when the buffer at its largest has no room for it,
+   *   {@link PACED} when a paced put would have to grow it past {@link PACED_BYTES}, or
+   *   {@link PINNED} when only a compaction that must wait would make room.
    */
   #makeRoom(need: number, paced: boolean): number {
     const c = this.cells;
@@ -366,50 +472,25 @@ export class QueueBuffer {
     // which V8 delivers between statements), and WRITE is stored before READ, so that every
     // state on the way is one that #repair reads right. Only a buffer at its largest size
     // compacts over its own records.
+    let held = false;
     if (read > 0 && (read >= (paced ? 3 * used : used) || write + need > MAX_BYTES)) {
-      this.#bytes.copyWithin(0, read, write);
-      Atomics.store(c, WRITE, used);
-      Atomics.store(c, READ, 0);
-      write = used;
+      held = this.#pinned();
+      if (!held) {
+        this.#bytes.copyWithin(0, read, write);
+        Atomics.store(c, WRITE, used);
+        Atomics.store(c, READ, 0);
+        write = used;
+      } else if (write + need > MAX_BYTES) {
+        return PINNED;
+      }
     }
     if (write + need > this.#bytes.byteLength) {
       if (write + need > MAX_BYTES) return -1;
-      if (paced && write + need > PACED_BYTES && write > Atomics.load(c, READ)) return PACED;
+      // A copy under way ends soon, and its end wakes the paced puts (see #unpin).
+      if (paced && write + need > PACED_BYTES && (held || write > Atomics.load(c, READ))) return PACED;
       this.#grow(write + need);
     }
     return write;
-  }
-
-  /**
-   * Before a put of a large record takes the mutex: makes the memory the record will likely go
-   * to writable now (growing the buffer if it will have to grow), so that the page faults of
-   * fresh memory — several times what the copy costs — are not paid while the mutex is held and
-   * the consumers wait. Read without the mutex, the place is a guess, right when one producer
-   * puts; a wrong guess costs nothing but the faults. Each page is touched by adding 0 to one of
-   * its words: atomic, so a thread writing there meanwhile loses nothing.
-   */
-  #prefault(need: number, paced: boolean): void {
-    const c = this.cells;
-    const read = Atomics.load(c, READ);
-    const write = Atomics.load(c, WRITE);
-    // The put will compact the records to the front (memory used before): nothing to do.
-    if (read > 0 && read >= write - read) return;
-    const end = write + need;
-    if (end > MAX_BYTES) return;
-    // A paced put that would have to grow the buffer past PACED_BYTES waits instead.
-    if (paced && end > PACED_BYTES && end > this.data.byteLength && write > read) return;
-    if (end > this.data.byteLength) {
-      try {
-        this.data.grow(grownSize(this.data.byteLength, end));
-      } catch {
-        // Another thread grew it meanwhile (a buffer does not shrink): it is large enough or will be grown under the mutex.
-      }
-    }
-    this.#views();
-    const words = this.#words;
-    const last = (Math.min(end, this.#bytes.byteLength) - 1) >> 2;
-    // The record's first word, then the first word of each later page.
-    for (let word = write >> 2; word <= last; word = (Math.floor(word / PAGE_WORDS) + 1) * PAGE_WORDS) Atomics.add(words, word, 0);
   }
 
   /** Grows the data buffer to hold at least `bytes`. */
@@ -417,113 +498,130 @@ export class QueueBuffer {
     if (bytes > MAX_BYTES) {
       throw new RangeError(`the queue's buffer is at its largest (${MAX_BYTES / 2 ** 20} MiB): a consumer has fallen far behind`);
     }
-    try {
-      this.data.grow(grownSize(this.data.byteLength, bytes));
-    } catch (error) {
-      // A put that prefaults (see #prefault) may have grown it meanwhile, past the size asked for.
-      if (this.data.byteLength < bytes) throw error;
-    }
+    this.data.grow(grownSize(this.data.byteLength, bytes));
     this.#views();
   }
 
   /**
-   * Before a get takes the mutex: when the oldest item is large, makes the buffers it will be
-   * copied into now (see `attachmentBuffers`), so that the page faults of fresh memory are not
-   * paid while the mutex is held and the producers wait. The records are read without the
-   * mutex, so what is read may be changing: the buffers are only a guess, which the copy uses
-   * if they fit the item it takes, and keeps for a later get otherwise.
+   * The oldest record a get may take (under the mutex), after dropping the abandoned ones in
+   * front of it (see {@link ABANDONED}).
+   *
+   * @returns its offset, or -1 when there is none, or the oldest is still being copied in.
    */
-  #prepare(): void {
+  #head(): number {
     const c = this.cells;
-    if (Atomics.load(c, COUNT) === 0) return;
-    const read = Atomics.load(c, READ);
-    this.#views();
-    const size = this.#bytes.byteLength;
-    if (read + RECORD_HEADER > size) return;
-    const length = this.#view.getUint32(read);
-    const from = read + RECORD_HEADER;
-    if (length <= LARGE_ITEM || from + length > size) return;
-    this.#spare = attachmentBuffers(this.#bytes.subarray(from, from + length), this.#spare);
+    while (Atomics.load(c, COUNT) > 0) {
+      const read = Atomics.load(c, READ);
+      const state = Atomics.load(this.#words, (read + 4) >> 2);
+      if (state === 0) return read;
+      if (state > 0) return -1;
+      this.#consume(read, read + recordBytes(this.#view.getUint32(read)), 1);
+    }
+    return -1;
   }
 
-  /** Takes the oldest item's attachments into the spare buffers when they fit it. */
-  #takeOut(from: number, length: number): TakenItem {
-    const item = takeOut(this.#bytes, from, length, this.#spare);
-    if (typeof item === "object" && !(item instanceof Uint8Array) && item.bins[0] === this.#spare?.[0]) this.#spare = undefined;
-    return item;
+  /**
+   * Consumes the `taken` records at `[read, end)` (under the mutex), with one store (see
+   * #repair): WRITE first when they were the last ones, and no copy outside the mutex holds a
+   * record (the next put then starts again at the buffer's start).
+   */
+  #consume(read: number, end: number, taken: number): void {
+    const c = this.cells;
+    if (end >= Atomics.load(c, WRITE) && !this.#pinned()) {
+      Atomics.store(c, WRITE, 0);
+      Atomics.store(c, READ, 0);
+    } else {
+      Atomics.store(c, READ, end);
+    }
+    Atomics.sub(c, COUNT, taken);
+    Atomics.add(c, NOT_FULL, 1);
+  }
+
+  /** What a get that found no record to take answers. */
+  #none(): "empty" | "closed" {
+    const c = this.cells;
+    return Atomics.load(c, COUNT) === 0 && Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
+  }
+
+  /**
+   * Copies a large item out of the record at `[read, end)` after the mutex is released, when a
+   * slot was free for it (else at once), then frees the slot.
+   *
+   * @param records - hand a malformed item out as its record (what `tryTake` returns).
+   */
+  #takeLarge(slot: number, read: number, end: number, records: boolean): TakenItem {
+    try {
+      const item = takeOut(this.#bytes, read + RECORD_HEADER, this.#view.getUint32(read));
+      return item instanceof Uint8Array && records ? copyOut(this.#bytes, read, end - read) : item;
+    } finally {
+      if (slot >= 0) this.#unpin(slot);
+    }
   }
 
   /** Takes the oldest item, or says why there is none. */
   tryGet(): TakenItem | "empty" | "closed" | "busy" {
     const c = this.cells;
-    let item: TakenItem;
-    this.#prepare();
+    let item: TakenItem | undefined;
+    let slot = -1;
+    let read: number;
+    let end: number;
     if (!this.#lock()) return "busy";
     try {
-      if (Atomics.load(c, COUNT) === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
       this.#views();
-      const read = Atomics.load(c, READ);
+      read = this.#head();
+      if (read < 0) return this.#none();
       const length = this.#view.getUint32(read);
-      item = this.#takeOut(read + RECORD_HEADER, length);
-      // One store consumes the record (see #repair): WRITE first when it was the last one.
-      if (read + recordBytes(length) >= Atomics.load(c, WRITE)) {
-        Atomics.store(c, WRITE, 0);
-        Atomics.store(c, READ, 0);
-      } else {
-        Atomics.store(c, READ, read + recordBytes(length));
-      }
-      Atomics.sub(c, COUNT, 1);
-      Atomics.add(c, NOT_FULL, 1);
+      end = read + recordBytes(length);
+      if (length > LARGE_ITEM) slot = this.#pin(read, end);
+      if (slot < 0) item = takeOut(this.#bytes, read + RECORD_HEADER, length);
+      this.#consume(read, end, 1);
     } finally {
       this.#unlock();
     }
     if (Atomics.load(c, NOT_FULL_WAITERS) > 0) wake(c, NOT_FULL);
-    return item;
+    return item ?? this.#takeLarge(slot, read, end, false);
   }
 
   /**
    * Takes up to `most` of the oldest items at once, as their records (see {@link RECORD_HEADER}
    * and {@link recordBytes}) copied out together: what a batched get receives. A large item (see
-   * {@link LARGE_ITEM}) comes alone, as its parts; a batch stops before one.
+   * {@link LARGE_ITEM}) comes alone, as its parts; a batch stops before one, and before an item
+   * still being copied in.
    */
   tryTake(most: number): Uint8Array | MessageParts | "empty" | "closed" | "busy" {
     const c = this.cells;
-    let records: Uint8Array | MessageParts;
-    this.#prepare();
+    let records: Uint8Array | MessageParts | undefined;
+    let slot = -1;
+    let read: number;
+    let end: number;
     if (!this.#lock()) return "busy";
     try {
-      const count = Atomics.load(c, COUNT);
-      if (count === 0) return Atomics.load(c, CLOSED) === 1 ? "closed" : "empty";
       this.#views();
-      const read = Atomics.load(c, READ);
+      read = this.#head();
+      if (read < 0) return this.#none();
+      const count = Atomics.load(c, COUNT);
       const write = Atomics.load(c, WRITE);
-      let end = read;
-      let taken = 0;
-      let parts: MessageParts | Uint8Array | undefined;
-      while (taken < most && taken < count && end + RECORD_HEADER <= write) {
-        const length = this.#view.getUint32(end);
-        if (length > LARGE_ITEM) {
-          if (taken > 0) break;
-          parts = this.#takeOut(end + RECORD_HEADER, length);
-        }
-        end += recordBytes(length);
-        taken++;
-        if (parts !== undefined) break;
-      }
-      records = parts instanceof Uint8Array || parts === undefined ? copyOut(this.#bytes, read, end - read) : parts;
-      if (end >= write) {
-        Atomics.store(c, WRITE, 0);
-        Atomics.store(c, READ, 0);
+      const first = this.#view.getUint32(read);
+      end = read + recordBytes(first);
+      let taken = 1;
+      if (first > LARGE_ITEM) {
+        slot = this.#pin(read, end);
+        if (slot < 0) records = this.#takeLarge(-1, read, end, true);
       } else {
-        Atomics.store(c, READ, end);
+        while (taken < most && taken < count && end + RECORD_HEADER <= write) {
+          const length = this.#view.getUint32(end);
+          if (length > LARGE_ITEM || Atomics.load(this.#words, (end + 4) >> 2) !== 0) break;
+          end += recordBytes(length);
+          taken++;
+        }
+        records = copyOut(this.#bytes, read, end - read);
       }
-      Atomics.sub(c, COUNT, taken);
-      Atomics.add(c, NOT_FULL, 1);
+      this.#consume(read, end, taken);
     } finally {
       this.#unlock();
     }
     if (Atomics.load(c, NOT_FULL_WAITERS) > 0) wake(c, NOT_FULL);
-    return records;
+    return records ?? this.#takeLarge(slot, read, end, true);
   }
 
   /**
@@ -538,9 +636,19 @@ export class QueueBuffer {
     const c = this.cells;
     const end = performance.now() + ms;
     for (let i = 1; ; i++) {
-      if (Atomics.load(c, COUNT) !== 0 || Atomics.load(c, CLOSED) === 1) return true;
+      if ((Atomics.load(c, COUNT) !== 0 && this.#headWhole()) || Atomics.load(c, CLOSED) === 1) return true;
       if ((i & 63) === 0 && performance.now() >= end) return false;
     }
+  }
+
+  /**
+   * Whether the oldest record is no longer being copied in. Read without the mutex, it is a hint
+   * (a get under the mutex then decides): a spinning consumer waits out a large put's copy.
+   */
+  #headWhole(): boolean {
+    const read = Atomics.load(this.cells, READ);
+    this.#views();
+    return read + RECORD_HEADER > this.#bytes.byteLength || Atomics.load(this.#words, (read + 4) >> 2) <= 0;
   }
 
   /**

@@ -3,7 +3,23 @@ import { Process, SerializationError, type ContextName } from "@multiproc/core";
 import { Empty, Full, JoinableQueue, Queue, QueueClosedError, SimpleQueue } from "../src/index.ts";
 import { encodeToBytes } from "@multiproc/core";
 import { decodeFromParts, type MessageParts } from "@multiproc/core/internal";
-import { LARGE_ITEM, MAX_BYTES, MUTEX, MUTEX_SLEEPERS, NO_SPIN, NOT_FULL_WAITERS, PACED_BYTES, QueueBuffer, READ, RECORD_HEADER, recordBytes, WRITE } from "../src/queue-buffer.ts";
+import {
+  ABANDONED,
+  CONTROL_CELLS,
+  LARGE_ITEM,
+  MAX_BYTES,
+  MUTEX,
+  MUTEX_SLEEPERS,
+  NO_SPIN,
+  NOT_FULL_WAITERS,
+  PACED_BYTES,
+  PINS,
+  QueueBuffer,
+  READ,
+  RECORD_HEADER,
+  recordBytes,
+  WRITE,
+} from "../src/queue-buffer.ts";
 import { setSpinBeforePark } from "../src/internal.ts";
 import { closeThenPut, consumeInBursts, putOnClosed, putOnClosedAndLeave, putThenCrash, putThenExit, takeThenWait } from "./fixtures/ahead-tasks.ts";
 import {
@@ -17,9 +33,12 @@ import {
   produceFarAhead,
   produceLarge,
   produceSized,
+  largeItemLength,
   putForever,
+  putLargeForever,
   putThenHang,
   sizedItemLength,
+  takeForever,
 } from "./fixtures/tasks.ts";
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -315,6 +334,150 @@ describe("QueueBuffer: a paced put", () => {
     const { buffer } = pacedFull();
     expect(buffer.tryPut(mib, false)).toBe("ok");
     expect(buffer.data.byteLength).toBeGreaterThan(PACED_BYTES);
+  });
+});
+
+describe("QueueBuffer: large items are copied in and out without the mutex", () => {
+  const GONE = 424242; // the holder token of a thread that is not running this test
+  const big = new Uint8Array(LARGE_ITEM * 2).fill(3);
+
+  /** Takes a free pin slot for `[start, end)` as a thread copying outside the mutex does; returns its first cell. */
+  function pin(buffer: QueueBuffer, start: number, end: number, holder = GONE): number {
+    for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) {
+      if (Atomics.load(buffer.cells, slot) !== 0) continue;
+      Atomics.store(buffer.cells, slot + 1, start);
+      Atomics.store(buffer.cells, slot + 2, end);
+      Atomics.store(buffer.cells, slot, holder);
+      return slot;
+    }
+    throw new Error("no free pin slot");
+  }
+
+  /** The record at `at` as a put still copying its item in leaves it: its state names the thread, which holds a slot. */
+  function beingWritten(buffer: QueueBuffer, at: number): number {
+    Atomics.store(new Int32Array(buffer.data), (at + 4) >> 2, GONE);
+    return pin(buffer, at, at + recordBytes(new DataView(buffer.data).getUint32(at)));
+  }
+
+  const stateOf = (buffer: QueueBuffer, at: number): number => Atomics.load(new Int32Array(buffer.data), (at + 4) >> 2);
+  const freeSlots = (buffer: QueueBuffer): boolean => range(0, (CONTROL_CELLS - PINS) / 3).every((i) => Atomics.load(buffer.cells, PINS + 3 * i) === 0);
+
+  it("a large item goes in and comes out whole, and leaves every slot free", () => {
+    const buffer = new QueueBuffer();
+    expect(buffer.tryPut(encodeToBytes(big), false)).toBe("ok");
+    expect(stateOf(buffer, 0)).toBe(0);
+    expect(freeSlots(buffer)).toBe(true);
+    expect(decodeFromParts(buffer.tryGet() as MessageParts)).toEqual(big);
+    expect(freeSlots(buffer)).toBe(true);
+  });
+
+  it("a record still being copied in is not taken, nor those behind it, until it is whole; then they come in order", () => {
+    const buffer = new QueueBuffer();
+    expect(buffer.tryPut(encodeToBytes(big), false)).toBe("ok");
+    const slot = beingWritten(buffer, 0);
+    expect(buffer.tryPut(encodeToBytes(1), false)).toBe("ok");
+    expect(buffer.tryGet()).toBe("empty");
+    expect(buffer.tryTake(10)).toBe("empty");
+    expect(buffer.count).toBe(2);
+    expect(buffer.spinForItem(2)).toBe(false); // a spinning consumer waits it out
+    buffer.close();
+    expect(buffer.tryGet()).toBe("empty"); // closed, but an item is on its way
+    // The put's copy ends: the record says it is whole, the slot is freed.
+    Atomics.store(new Int32Array(buffer.data), 1, 0);
+    Atomics.store(buffer.cells, slot, 0);
+    expect(buffer.spinForItem(2)).toBe(true);
+    expect(decodeFromParts(buffer.tryTake(10) as MessageParts)).toEqual(big);
+    expect(buffer.tryGet()).toEqual(encodeToBytes(1));
+    expect(buffer.tryGet()).toBe("closed");
+  });
+
+  it("a thread that ends while it copies an item in: its record is marked abandoned and dropped, its slots freed", () => {
+    const buffer = new QueueBuffer();
+    expect(buffer.tryPut(encodeToBytes(big), false)).toBe("ok");
+    expect(buffer.tryPut(encodeToBytes(2), false)).toBe("ok");
+    beingWritten(buffer, 0);
+    pin(buffer, 1 << 20, 2 << 20); // and a get's copy out, elsewhere
+    buffer.threadGone(GONE);
+    expect(freeSlots(buffer)).toBe(true);
+    expect(stateOf(buffer, 0)).toBe(ABANDONED);
+    expect(buffer.tryGet()).toEqual(encodeToBytes(2));
+    expect(buffer.count).toBe(0);
+    expect(buffer.tryGet()).toBe("empty");
+    // A whole record is left as it is: the thread had finished that copy.
+    expect(buffer.tryPut(encodeToBytes(big), false)).toBe("ok");
+    pin(buffer, 0, recordBytes(encodeToBytes(big).length));
+    buffer.threadGone(GONE);
+    expect(decodeFromParts(buffer.tryGet() as MessageParts)).toEqual(big);
+  });
+
+  it("records held by a copy do not move: a paced put waits, an unpaced one grows the buffer; once freed, a put compacts", () => {
+    const mib = new Uint8Array(1 << 20).fill(9);
+    const record = recordBytes(mib.length);
+    const fill = (): QueueBuffer => {
+      const buffer = new QueueBuffer();
+      while (buffer.tryPut(mib, false, true) === "ok");
+      for (let i = 0; i < 12; i++) expect(buffer.tryGet()).not.toBe("empty"); // 3 left: compaction is due
+      return buffer;
+    };
+    // A get still copying out the fourth record: where the records left would move to.
+    const paced = fill();
+    const slot = pin(paced, 3 * record, 4 * record);
+    expect(paced.tryPut(mib, false, true)).toBe("paced");
+    expect(paced.data.byteLength).toBe(PACED_BYTES);
+    Atomics.store(paced.cells, slot, 0);
+    expect(paced.tryPut(mib, false, true)).toBe("ok");
+    expect(Atomics.load(paced.cells, READ)).toBe(0);
+    // A copy of the twelfth record is not in the way of this move, but later puts would write
+    // over it: the records stay where they are.
+    const far = fill();
+    pin(far, 11 * record, 12 * record);
+    expect(far.tryPut(mib, false, true)).toBe("paced");
+    const unpaced = fill();
+    pin(unpaced, 3 * record, 4 * record);
+    expect(unpaced.tryPut(mib, false)).toBe("ok");
+    expect(unpaced.data.byteLength).toBeGreaterThan(PACED_BYTES);
+    expect(Atomics.load(unpaced.cells, READ)).toBe(12 * record);
+    for (let i = 0; i < 4; i++) expect(unpaced.tryGet()).toEqual(mib);
+  });
+
+  it("a get that takes the last record while a copy holds a place leaves the next put where the records end", () => {
+    const buffer = new QueueBuffer();
+    const slot = pin(buffer, 0, 8);
+    expect(buffer.tryPut(new Uint8Array([5]), false)).toBe("ok");
+    expect(buffer.tryGet()).toEqual(new Uint8Array([5]));
+    expect([Atomics.load(buffer.cells, READ), Atomics.load(buffer.cells, WRITE)]).toEqual([16, 16]);
+    Atomics.store(buffer.cells, slot, 0);
+    expect(buffer.tryPut(new Uint8Array([6]), false)).toBe("ok");
+    expect(buffer.tryGet()).toEqual(new Uint8Array([6]));
+    expect([Atomics.load(buffer.cells, READ), Atomics.load(buffer.cells, WRITE)]).toEqual([0, 0]);
+  });
+
+  it("tryUnget says busy while a copy holds the records it would move up, or the place in front it would write to", () => {
+    const buffer = new QueueBuffer();
+    expect(buffer.tryPut(encodeToBytes(big), false)).toBe("ok");
+    const slot = beingWritten(buffer, 0);
+    expect(buffer.tryUnget([new Uint8Array([1])])).toBe("busy");
+    Atomics.store(new Int32Array(buffer.data), 1, 0);
+    Atomics.store(buffer.cells, slot, 0);
+    expect(buffer.tryUnget([new Uint8Array([1])])).toBe("ok");
+    expect(buffer.tryGet()).toEqual(new Uint8Array([1]));
+    // Room in front, but a get still copies the record there out.
+    const taken = pin(buffer, 0, 16);
+    expect(buffer.tryUnget([new Uint8Array([2])])).toBe("busy");
+    Atomics.store(buffer.cells, taken, 0);
+    expect(buffer.tryUnget([new Uint8Array([2])])).toBe("ok");
+    expect(buffer.tryGet()).toEqual(new Uint8Array([2]));
+    expect(decodeFromParts(buffer.tryGet() as MessageParts)).toEqual(big);
+  });
+
+  it("with every slot taken, large items are copied under the mutex, whole", () => {
+    const buffer = new QueueBuffer();
+    for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) pin(buffer, MAX_BYTES - 8, MAX_BYTES);
+    expect(buffer.tryPut(encodeToBytes(big), false)).toBe("ok");
+    expect(stateOf(buffer, 0)).toBe(0);
+    expect(buffer.tryPut(encodeToBytes(big), false)).toBe("ok");
+    expect(decodeFromParts(buffer.tryGet() as MessageParts)).toEqual(big);
+    expect(decodeFromParts(buffer.tryTake(5) as MessageParts)).toEqual(big);
   });
 });
 
@@ -696,6 +859,55 @@ describe.each(contexts)("Queue across the %s context", (context) => {
       expect(new Set(took).size).toBe(2 * n);
       await expect(q.getNowait()).rejects.toBeInstanceOf(Empty);
     }
+  }, 180_000);
+
+  // Deno 2.9's terminate() reports a thread's end at once, and a thread that puts without ever
+  // waiting runs on (denoland/deno#35657; see the core README): the killed producers would go on
+  // putting into the queue this test then drains.
+  it.skipIf(context === "thread" && "Deno" in globalThis)("stress: children killed while they put and take large items, 6 rounds: no item arrives garbled or twice, no copy keeps its place, and the queue goes on", async () => {
+    const q = new Queue<[number, number, Uint8Array] | null>();
+    const seen = new Set<string>();
+    const check = (item: [number, number, Uint8Array] | null): void => {
+      expect(item).not.toBe(null);
+      const [id, i, bytes] = item!;
+      expect(seen.has(`${id}:${i}`)).toBe(false);
+      seen.add(`${id}:${i}`);
+      expect(bytes.length).toBe(largeItemLength(id, i));
+      const fill = (id * 31 + i) & 255;
+      expect(bytes.findIndex((b) => b !== fill)).toBe(-1); // the first wrong byte, if any
+    };
+    for (let round = 0; round < 6; round++) {
+      const children = [
+        new Process({ target: putLargeForever, args: [q, 2 * round + 1], context }),
+        new Process({ target: putLargeForever, args: [q, 2 * round + 2], context }),
+        new Process({ target: takeForever, args: [q], context }),
+      ];
+      children.forEach((p) => p.start());
+      for (let k = 0; k < 4 + round; k++) check(await q.get({ timeout: 30_000 }));
+      // Killed wherever they are: a thread may be copying an item in or out without the mutex.
+      for (const p of children) p.kill();
+      for (const p of children) await p.join();
+    }
+    // What is left, each once and whole: a record whose copy was cut is dropped, not waited for.
+    for (;;) {
+      const item = await q.get({ timeout: 1_000 }).catch((error: unknown) => error);
+      if (item instanceof Empty) break;
+      check(item as [number, number, Uint8Array]);
+    }
+    expect(await q.qsize()).toBe(0);
+    const cells = cellsOf(q);
+    expect(range(0, (CONTROL_CELLS - PINS) / 3).map((i) => Atomics.load(cells, PINS + 3 * i))).toEqual(range(0, (CONTROL_CELLS - PINS) / 3).map(() => 0));
+    // The queue goes on: 40 items of up to 1 MB (far more than 16 MiB) from a new producer, in order.
+    const producer = new Process({ target: produceLarge, args: [q, 99, 40], context });
+    producer.start();
+    for (let i = 0; i < 40; i++) {
+      const item = await q.get({ timeout: 30_000 });
+      expect(item?.[1]).toBe(i);
+      check(item);
+    }
+    expect(await q.get({ timeout: 30_000 })).toBe(null);
+    await producer.join();
+    expect(producer.exitCode).toBe(0);
   }, 180_000);
 
   it("stress: 3 producers put items of 1 B to 70 KB while the parent takes them: the buffer grows under threads that read it, and every item arrives once, intact", async () => {

@@ -317,8 +317,6 @@ export interface MessageParts {
  * ArrayBuffer of its own, which the decoder then adopts as it is. A large attachment is copied
  * once this way, where copying the whole message out and decoding it copies it twice.
  *
- * @param into - buffers made earlier for the attachments (see {@link attachmentBuffers}), used
- *   when there is one per attachment with its exact length, else ignored.
  * @throws DeserializationError as {@link unpackMessage} does.
  *
  * @example
@@ -329,64 +327,14 @@ export interface MessageParts {
  *
  * @internal
  */
-export function copyMessageParts(bytes: Uint8Array, into?: readonly Uint8Array[]): MessageParts {
+export function copyMessageParts(bytes: Uint8Array): MessageParts {
   const { json, bins } = unpackMessage(bytes);
   if (bins.length === 0) return { json, bins: noBins };
-  const sizes = bins.map((bin) => bin.byteLength);
   // new + set: slice() of a view of shared memory takes a slow path (measured 7× slower on Node).
-  const own = fits(into, sizes) ? into : sizes.map((length) => new Uint8Array(length));
+  const own = bins.map((bin) => new Uint8Array(bin.byteLength));
   for (let i = 0; i < bins.length; i++) own[i]!.set(bins[i]!);
   return { json, bins: own };
 }
-
-/**
- * Makes the buffers {@link copyMessageParts} would copy the attachments of the message at the
- * start of `bytes` into, and touches every page of them, so that the copy itself later finds
- * memory that is already mapped. Allocating and first writing fresh memory (page faults) costs
- * several times what copying into it does: a thread that copies under a lock does this first,
- * outside it. `bytes` may be changing under this thread's feet (a queue's shared buffer read
- * without its lock): only the header is read, and sizes that do not fit in `bytes` give
- * `undefined`.
- *
- * @param reuse - buffers made earlier: returned as they are when they fit this message.
- * @returns one buffer per attachment (zeroed when new), or `undefined` when `bytes` do not start
- *   with a message header, or the message has no attachment.
- *
- * @example
- * ```ts
- * const bytes = packMessage("null", [new Uint8Array(8)]);
- * copyMessageParts(bytes, attachmentBuffers(bytes)); // copies into the buffers made here
- * ```
- *
- * @internal
- */
-export function attachmentBuffers(bytes: Uint8Array, reuse?: Uint8Array[]): Uint8Array[] | undefined {
-  const size = bytes.byteLength;
-  if (size < fixedHeader || bytes[0] !== magic[0] || bytes[1] !== magic[1] || bytes[2] !== magic[2]) return undefined;
-  const count = readU32(bytes, 8);
-  if (count === 0 || fixedHeader + 4 * count > size) return undefined;
-  let total = fixedHeader + 4 * count + readU32(bytes, 4);
-  const sizes = new Array<number>(count);
-  for (let i = 0; i < count; i++) {
-    sizes[i] = readU32(bytes, fixedHeader + 4 * i);
-    total = align8(total) + sizes[i]!;
-  }
-  if (total > size) return undefined;
-  if (fits(reuse, sizes)) return reuse;
-  return sizes.map((length) => {
-    const buffer = new Uint8Array(length);
-    for (let at = 0; at < length; at += pageBytes) buffer[at] = 0;
-    return buffer;
-  });
-}
-
-/** Whether `buffers` are one per attachment, each of its attachment's size. */
-function fits<B extends readonly Uint8Array[]>(buffers: B | undefined, sizes: readonly number[]): buffers is B {
-  return buffers !== undefined && buffers.length === sizes.length && buffers.every((b, i) => b.byteLength === sizes[i]);
-}
-
-/** A page of memory, at its smallest: touching one byte in each maps all of a buffer. */
-const pageBytes = 4096;
 
 /**
  * Lays the parts of a message out as one message again (the inverse of {@link copyMessageParts}).
