@@ -50,11 +50,13 @@ export const PINS = 14;
 export const PIN_SLOTS = 8;
 
 /**
- * Whether this thread copies large items outside the mutex. Not where a thread's reported end
- * may come before it stops (Deno: see `RuntimeAdapter.threadExitIsFinal`): the clean-up after a
- * thread that ended mid-copy would free its place while it still writes there.
+ * Whether a worker thread whose end is reported has stopped (see
+ * `RuntimeAdapter.threadExitIsFinal`). Where it may not have (Deno), large items are copied under
+ * the mutex, and a thread's end frees nothing it held: Deno stops a terminated thread only when
+ * it returns to its event loop, never inside a critical section or a copy, and freeing either
+ * while it still runs there would let another thread in.
  */
-const copiesOutsideMutex = adapter.threadExitIsFinal;
+const endIsFinal = adapter.threadExitIsFinal;
 /** How many control cells a queue needs. */
 export const CONTROL_CELLS = PINS + 3 * PIN_SLOTS;
 
@@ -260,9 +262,19 @@ export class QueueBuffer {
    * is freed (the half-made change is never published: the counters move last). A record it was
    * copying in outside the mutex is marked {@link ABANDONED} (its put never returned), and the
    * places it held are freed. Every waiter is woken too, in case it was killed between
-   * publishing an item and notifying.
+   * publishing an item and notifying. On Deno only the waiters are woken (see `endIsFinal`).
    */
   threadGone(holder: number): void {
+    const c = this.cells;
+    if (endIsFinal) this.#freeHeldBy(holder);
+    Atomics.add(c, NOT_EMPTY, 1);
+    Atomics.add(c, NOT_FULL, 1);
+    wake(c, NOT_EMPTY);
+    wake(c, NOT_FULL);
+  }
+
+  /** Frees the mutex and the places that a thread which has stopped held (see `threadGone`). */
+  #freeHeldBy(holder: number): void {
     const c = this.cells;
     if (Atomics.compareExchange(c, MUTEX, holder, holder) === holder) {
       this.#repair();
@@ -276,10 +288,6 @@ export class QueueBuffer {
       if (start + RECORD_HEADER <= this.#bytes.byteLength) Atomics.compareExchange(this.#words, (start + 4) >> 2, holder, ABANDONED);
       Atomics.compareExchange(c, slot, holder, 0);
     }
-    Atomics.add(c, NOT_EMPTY, 1);
-    Atomics.add(c, NOT_FULL, 1);
-    wake(c, NOT_EMPTY);
-    wake(c, NOT_FULL);
   }
 
   /**
@@ -290,7 +298,7 @@ export class QueueBuffer {
    *   mutex instead).
    */
   #pin(start: number, end: number): number {
-    if (!copiesOutsideMutex) return -1;
+    if (!endIsFinal) return -1;
     const c = this.cells;
     for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) {
       if (Atomics.load(c, slot) !== 0) continue;

@@ -43,6 +43,13 @@ import {
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
+/**
+ * Deno 2.9 reports a worker thread's end before the thread stops, and stops it only when it
+ * returns to its event loop (denoland/deno#35657): never inside a queue's critical section or
+ * copy. A queue there frees nothing when a thread ends, and the tests of that clean-up say so.
+ */
+const endIsFinal = !("Deno" in globalThis);
+
 /** The items in a batch of records taken by `QueueBuffer.tryTake`. */
 function recordsOf(records: Uint8Array): number[] {
   const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
@@ -391,7 +398,7 @@ describe("QueueBuffer: large items are copied in and out without the mutex", () 
     expect(buffer.tryGet()).toBe("closed");
   });
 
-  it("a thread that ends while it copies an item in: its record is marked abandoned and dropped, its slots freed", () => {
+  it.skipIf(!endIsFinal)("a thread that ends while it copies an item in: its record is marked abandoned and dropped, its slots freed", () => {
     const buffer = new QueueBuffer();
     expect(buffer.tryPut(encodeToBytes(big), false)).toBe("ok");
     expect(buffer.tryPut(encodeToBytes(2), false)).toBe("ok");
@@ -500,7 +507,7 @@ describe("QueueBuffer: what gets from other processes use", () => {
     expect(buffer.tryGet()).toEqual(new Uint8Array([42]));
   });
 
-  it("a thread terminated between a compaction's two stores leaves records that the repair reads right", () => {
+  it.skipIf(!endIsFinal)("a thread terminated between a compaction's two stores leaves records that the repair reads right", () => {
     for (const taken of [4, 5]) {
       const buffer = new QueueBuffer();
       for (let i = 0; i < 8; i++) buffer.tryPut(new Uint8Array([i, i, i]), false); // 7 bytes a record
@@ -515,6 +522,19 @@ describe("QueueBuffer: what gets from other processes use", () => {
       expect(buffer.count).toBe(8 - taken);
       expect(recordsOf(buffer.tryTake(100) as Uint8Array)).toEqual(range(taken, 8));
     }
+  });
+
+  it.skipIf(endIsFinal)("on Deno, a thread's reported end frees neither the mutex nor a place it holds: the thread may still run there", () => {
+    const buffer = new QueueBuffer();
+    expect(buffer.tryPut(new Uint8Array([1]), false)).toBe("ok");
+    Atomics.store(buffer.cells, MUTEX, 424242);
+    for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) Atomics.store(buffer.cells, slot, 424242);
+    buffer.threadGone(424242);
+    expect(Atomics.load(buffer.cells, MUTEX)).toBe(424242);
+    expect(range(0, (CONTROL_CELLS - PINS) / 3).every((i) => Atomics.load(buffer.cells, PINS + 3 * i) === 424242)).toBe(true);
+    expect(buffer.tryGet()).toBe("busy");
+    Atomics.store(buffer.cells, MUTEX, 0); // the thread leaves its critical section
+    expect(buffer.tryGet()).toEqual(new Uint8Array([1]));
   });
 
   it("a large item is taken as its parts, each attachment in a buffer of its own; a batch stops before one", () => {
@@ -862,9 +882,9 @@ describe.each(contexts)("Queue across the %s context", (context) => {
   }, 180_000);
 
   // Deno 2.9's terminate() reports a thread's end at once, and a thread that puts without ever
-  // waiting runs on (denoland/deno#35657; see the core README): the killed producers would go on
-  // putting into the queue this test then drains.
-  it.skipIf(context === "thread" && "Deno" in globalThis)("stress: children killed while they put and take large items, 6 rounds: no item arrives garbled or twice, no copy keeps its place, and the queue goes on", async () => {
+  // waiting runs on (see endIsFinal): the killed producers would go on putting into the queue
+  // this test then drains.
+  it.skipIf(context === "thread" && !endIsFinal)("stress: children killed while they put and take large items, 6 rounds: no item arrives garbled or twice, no copy keeps its place, and the queue goes on", async () => {
     const q = new Queue<[number, number, Uint8Array] | null>();
     const seen = new Set<string>();
     const check = (item: [number, number, Uint8Array] | null): void => {
