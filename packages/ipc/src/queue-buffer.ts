@@ -4,9 +4,9 @@
  * items are copied and counters change, never across an `await`) guards both; waiting for an item
  * or for room happens outside it, on sequence cells that every change bumps. A large item is
  * copied in and out without the mutex (except on Deno), in a place the mutex reserved for it
- * (see {@link PIN_SLOTS}), so that a producer and a consumer copy at the same time. Worker threads of
- * the owning process use it directly; other OS processes reach it through the owner (see
- * `queue.ts`).
+ * (see {@link PIN_SLOTS}), so that a producer and a consumer copy at the same time. Worker
+ * threads of the owning process use it directly; other OS processes reach it through the owner
+ * (see `queue.ts`).
  *
  * @internal
  * @module
@@ -49,6 +49,9 @@ export const PINS = 14;
  */
 export const PIN_SLOTS = 8;
 
+/** How many control cells a queue needs. */
+export const CONTROL_CELLS = PINS + 3 * PIN_SLOTS;
+
 /**
  * Whether a worker thread whose end is reported has stopped (see
  * `RuntimeAdapter.threadExitIsFinal`). Where it may not have (Deno), large items are copied under
@@ -57,8 +60,6 @@ export const PIN_SLOTS = 8;
  * while it still runs there would let another thread in.
  */
 const endIsFinal = adapter.threadExitIsFinal;
-/** How many control cells a queue needs. */
-export const CONTROL_CELLS = PINS + 3 * PIN_SLOTS;
 
 /** The cell counting the waits on a sequence cell. */
 export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
@@ -69,11 +70,11 @@ export function waitersOf(seqCell: typeof NOT_EMPTY | typeof NOT_FULL): number {
  * Bytes before each record's item: the item's length (big-endian u32), then its state, an Int32
  * in the platform's order: 0 when the item is whole, the holder token of the thread still copying
  * it in (a positive number, see {@link PINS}), or {@link ABANDONED}. Records start at multiples
- * of 8, and so do items: V8 copies between SharedArrayBuffer memory
- * and other memory word by word only when both sides are equally aligned, byte by byte
- * otherwise (six times slower for a megabyte, measured on Node 24). Encoded items start 8-aligned
- * in their own memory (slab regions, scratch, fresh buffers), and so do their attachments within
- * them (see the codec's byte layout).
+ * of 8, and so do items: V8 copies between SharedArrayBuffer memory and other memory word by
+ * word only when both sides are equally aligned, byte by byte otherwise (six times slower for a
+ * megabyte, measured on Node 24). Encoded items start 8-aligned in their own memory (slab
+ * regions, scratch, fresh buffers), and so do their attachments within them (see the codec's
+ * byte layout).
  *
  * @example
  * ```ts
