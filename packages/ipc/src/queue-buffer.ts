@@ -3,7 +3,7 @@
  * SharedArrayBuffer, with the counters in a second, fixed one. A short mutex (held while small
  * items are copied and counters change, never across an `await`) guards both; waiting for an item
  * or for room happens outside it, on sequence cells that every change bumps. A large item is
- * copied in and out without the mutex (except on Deno), in a place the mutex reserved for it
+ * copied in and out without the mutex, in a place the mutex reserved for it
  * (see {@link PIN_SLOTS}), so that a producer and a consumer copy at the same time. Worker
  * threads of the owning process use it directly; other OS processes reach it through the owner
  * (see `queue.ts`).
@@ -54,10 +54,10 @@ export const CONTROL_CELLS = PINS + 3 * PIN_SLOTS;
 
 /**
  * Whether a worker thread whose end is reported has stopped (see
- * `RuntimeAdapter.threadExitIsFinal`). Where it may not have (Deno), large items are copied under
- * the mutex, and a thread's end frees nothing it held: Deno stops a terminated thread only when
- * it returns to its event loop, never inside a critical section or a copy, and freeing either
- * while it still runs there would let another thread in.
+ * `RuntimeAdapter.threadExitIsFinal`). Where it may not have (Deno), a thread's end frees nothing
+ * it held: Deno stops a terminated thread only when it returns to its event loop, never inside a
+ * critical section or a copy (both synchronous), so the thread itself frees what it holds, and
+ * freeing it for the thread while it still runs there would let another thread in.
  */
 const endIsFinal = adapter.threadExitIsFinal;
 
@@ -299,7 +299,6 @@ export class QueueBuffer {
    *   mutex instead).
    */
   #pin(start: number, end: number): number {
-    if (!endIsFinal) return -1;
     const c = this.cells;
     for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) {
       if (Atomics.load(c, slot) !== 0) continue;
