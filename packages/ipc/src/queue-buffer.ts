@@ -90,6 +90,11 @@ export const RECORD_HEADER = 8;
  */
 export const ABANDONED = -1;
 
+/** The index, in 4-byte words, of the state of the record at byte `at` (see {@link RECORD_HEADER}). */
+function stateWord(at: number): number {
+  return (at + 4) >> 2;
+}
+
 /**
  * The bytes a record of an item of `length` bytes takes: the header, the item, and zeros up to the
  * next multiple of 8.
@@ -286,7 +291,7 @@ export class QueueBuffer {
     for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) {
       if (Atomics.load(c, slot) !== holder) continue;
       const start = Atomics.load(c, slot + 1);
-      if (start + RECORD_HEADER <= this.#bytes.byteLength) Atomics.compareExchange(this.#words, (start + 4) >> 2, holder, ABANDONED);
+      if (start + RECORD_HEADER <= this.#bytes.byteLength) Atomics.compareExchange(this.#words, stateWord(start), holder, ABANDONED);
       Atomics.compareExchange(c, slot, holder, 0);
     }
   }
@@ -364,10 +369,10 @@ export class QueueBuffer {
       this.#view.setUint32(write, item.length);
       if (item.length > LARGE_ITEM) slot = this.#pin(write, write + need);
       if (slot < 0) {
-        this.#words[(write + 4) >> 2] = 0; // published with WRITE, under the mutex
+        this.#words[stateWord(write)] = 0; // published with WRITE, under the mutex
         this.#bytes.set(item, write + RECORD_HEADER);
       } else {
-        Atomics.store(this.#words, (write + 4) >> 2, localHolder());
+        Atomics.store(this.#words, stateWord(write), localHolder());
       }
       Atomics.store(c, WRITE, write + need);
       Atomics.add(c, COUNT, 1);
@@ -381,7 +386,7 @@ export class QueueBuffer {
       // comes after the copy, and a get reads it before the bytes.
       try {
         this.#bytes.set(item, write + RECORD_HEADER);
-        Atomics.store(this.#words, (write + 4) >> 2, 0);
+        Atomics.store(this.#words, stateWord(write), 0);
       } finally {
         this.#unpin(slot);
       }
@@ -423,7 +428,7 @@ export class QueueBuffer {
       let at = read - need;
       for (const item of items) {
         this.#view.setUint32(at, item.length);
-        this.#words[(at + 4) >> 2] = 0;
+        this.#words[stateWord(at)] = 0;
         this.#bytes.set(item, at + RECORD_HEADER);
         at += recordBytes(item.length);
       }
@@ -520,7 +525,7 @@ export class QueueBuffer {
     const c = this.cells;
     while (Atomics.load(c, COUNT) > 0) {
       const read = Atomics.load(c, READ);
-      const state = Atomics.load(this.#words, (read + 4) >> 2);
+      const state = Atomics.load(this.#words, stateWord(read));
       if (state === 0) return read;
       if (state > 0) return -1;
       this.#consume(read, read + recordBytes(this.#view.getUint32(read)), 1);
@@ -618,7 +623,7 @@ export class QueueBuffer {
       } else {
         while (taken < most && taken < count && end + RECORD_HEADER <= write) {
           const length = this.#view.getUint32(end);
-          if (length > LARGE_ITEM || Atomics.load(this.#words, (end + 4) >> 2) !== 0) break;
+          if (length > LARGE_ITEM || Atomics.load(this.#words, stateWord(end)) !== 0) break;
           end += recordBytes(length);
           taken++;
         }
@@ -656,7 +661,7 @@ export class QueueBuffer {
   #headWhole(): boolean {
     const read = Atomics.load(this.cells, READ);
     this.#views();
-    return read + RECORD_HEADER > this.#bytes.byteLength || Atomics.load(this.#words, (read + 4) >> 2) <= 0;
+    return read + RECORD_HEADER > this.#bytes.byteLength || Atomics.load(this.#words, stateWord(read)) <= 0;
   }
 
   /**

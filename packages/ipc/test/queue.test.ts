@@ -58,6 +58,11 @@ function recordsOf(records: Uint8Array): number[] {
   return items;
 }
 
+/** The holder token in each of a queue's pin slots (0: free). */
+function pinHolders(cells: Int32Array): number[] {
+  return range(0, (CONTROL_CELLS - PINS) / 3).map((i) => Atomics.load(cells, PINS + 3 * i));
+}
+
 /** A queue's control cells (its mutex, its waiter counts), reached the way its threads reach them. */
 function cellsOf<T>(q: Queue<T>): Int32Array {
   return new Int32Array((q as unknown as { sharedBuffer: SharedArrayBuffer }).sharedBuffer);
@@ -367,7 +372,7 @@ describe("QueueBuffer: large items are copied in and out without the mutex", () 
   }
 
   const stateOf = (buffer: QueueBuffer, at: number): number => Atomics.load(new Int32Array(buffer.data), (at + 4) >> 2);
-  const freeSlots = (buffer: QueueBuffer): boolean => range(0, (CONTROL_CELLS - PINS) / 3).every((i) => Atomics.load(buffer.cells, PINS + 3 * i) === 0);
+  const freeSlots = (buffer: QueueBuffer): boolean => pinHolders(buffer.cells).every((holder) => holder === 0);
 
   it("a large item goes in and comes out whole, and leaves every slot free", () => {
     const buffer = new QueueBuffer();
@@ -531,7 +536,7 @@ describe("QueueBuffer: what gets from other processes use", () => {
     for (let slot = PINS; slot < CONTROL_CELLS; slot += 3) Atomics.store(buffer.cells, slot, 424242);
     buffer.threadGone(424242);
     expect(Atomics.load(buffer.cells, MUTEX)).toBe(424242);
-    expect(range(0, (CONTROL_CELLS - PINS) / 3).every((i) => Atomics.load(buffer.cells, PINS + 3 * i) === 424242)).toBe(true);
+    expect(pinHolders(buffer.cells).every((holder) => holder === 424242)).toBe(true);
     expect(buffer.tryGet()).toBe("busy");
     Atomics.store(buffer.cells, MUTEX, 0); // the thread leaves its critical section
     expect(buffer.tryGet()).toEqual(new Uint8Array([1]));
@@ -916,7 +921,7 @@ describe.each(contexts)("Queue across the %s context", (context) => {
     }
     expect(await q.qsize()).toBe(0);
     const cells = cellsOf(q);
-    expect(range(0, (CONTROL_CELLS - PINS) / 3).map((i) => Atomics.load(cells, PINS + 3 * i))).toEqual(range(0, (CONTROL_CELLS - PINS) / 3).map(() => 0));
+    expect(pinHolders(cells)).toEqual(pinHolders(cells).map(() => 0));
     // The queue goes on: 40 items of up to 1 MB (far more than 16 MiB) from a new producer, in order.
     const producer = new Process({ target: produceLarge, args: [q, 99, 40], context });
     producer.start();
