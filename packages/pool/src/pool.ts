@@ -13,7 +13,7 @@ import { AsyncResult } from "./async-result.ts";
 import { checkChunksize, chunksOf, defaultChunksize } from "./chunks.ts";
 import { PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "./errors.ts";
 import { JobQueue } from "./job-queue.ts";
-import { joinResults, PACK_MIN } from "./numbers.ts";
+import { PACK_MIN, placeResults } from "./numbers.ts";
 import { jobMessage, poolWorker, type Answer, type Items, type Job } from "./worker.ts";
 
 /** Options of a new pool. */
@@ -599,13 +599,15 @@ export class Pool implements AsyncDisposable {
     const size = checkChunksize(options.chunksize) ?? defaultChunksize(all.length, this.#size);
     const packed = !star && size >= PACK_MIN ? packNumbers(all) : undefined;
     const items = packed ?? (hasPromise(all) ? await Promise.all(all) : all);
-    const chunks: Promise<Items>[] = [];
+    const out = new Array<unknown>(items.length);
+    const placed: Promise<void>[] = [];
     for (let i = 0; i < items.length; i += size) {
       // A packed chunk is a view (the codec copies its bytes when the job is sent); an array's is a copy.
       const chunk = items instanceof Float64Array ? items.subarray(i, i + size) : items.slice(i, i + size);
-      chunks.push(this.#run(fn, chunk, star, options));
+      placed.push(this.#run(fn, chunk, star, options).then((results) => placeResults(out, i, results)));
     }
-    return joinResults(await Promise.all(chunks));
+    await Promise.all(placed);
+    return out;
   }
 
   /**

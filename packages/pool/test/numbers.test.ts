@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { joinResults } from "../src/numbers.ts";
+import { placeResults } from "../src/numbers.ts";
 
-describe("joining results", () => {
-  it("joinResults joins packed and unpacked chunks in order", () => {
-    expect(joinResults([new Float64Array([1, 2]), ["a", 3], new Float64Array([-0])])).toEqual([1, 2, "a", 3, -0]);
-    expect(Object.is(joinResults([new Float64Array([-0])])[0], -0)).toBe(true);
-    const only = ["a", "b"];
-    expect(joinResults([only])).toBe(only);
-    expect(joinResults([[1], [2, 3], []])).toEqual([1, 2, 3]);
-    expect(joinResults([])).toEqual([]);
-    const many = Array.from({ length: 3000 }, (_, i) => [i]);
-    expect(joinResults(many)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+describe("placing results", () => {
+  it("placeResults copies packed and unpacked chunks to their places, in any order of arrival", () => {
+    const out = new Array<unknown>(6);
+    placeResults(out, 4, new Float64Array([-0, 7]));
+    placeResults(out, 2, ["a", 3]);
+    placeResults(out, 2, []);
+    placeResults(out, 0, new Float64Array([1, 2]));
+    expect(out).toEqual([1, 2, "a", 3, -0, 7]);
+    expect(Object.is(out[4], -0)).toBe(true);
+    expect(Object.keys(out)).toHaveLength(6);
   });
 });
