@@ -7,7 +7,7 @@
  */
 export { fromState, registerPrimitive, SharedPrimitive } from "./sync/primitive.ts";
 export type { PrimitiveState } from "./sync/primitive.ts";
-export { deadline, remaining, waitChange, waitChangeSync, wake } from "./sync/futex.ts";
+export { deadline, now, remaining, waitChange, waitChangeSync, wake } from "./sync/futex.ts";
 export { holderOf, localHolder } from "./sync/holder.ts";
 export { acquire as acquireCells, acquireSync as acquireCellsSync, release as releaseCells, LOCK_CELLS } from "./sync/lock-cells.ts";
 export { watchThreadExits } from "./sync/gone.ts";

@@ -11,7 +11,7 @@
  * @internal
  * @module
  */
-import { adapter, allocate, copyMessageParts, deadline, localHolder, type MessageParts, waitChange, wake } from "@multiproc/core/internal";
+import { adapter, allocate, copyMessageParts, deadline, localHolder, type MessageParts, now, waitChange, wake } from "@multiproc/core/internal";
 
 /**
  * Cell indexes in the control buffer. MUTEX holds the token of the thread in the critical section
@@ -647,10 +647,10 @@ export class QueueBuffer {
    */
   spinForItem(ms: number): boolean {
     const c = this.cells;
-    const end = performance.now() + ms;
+    const end = now() + ms;
     for (let i = 1; ; i++) {
       if ((Atomics.load(c, COUNT) !== 0 && this.#headWhole()) || Atomics.load(c, CLOSED) === 1) return true;
-      if ((i & 63) === 0 && performance.now() >= end) return false;
+      if ((i & 63) === 0 && now() >= end) return false;
     }
   }
 

@@ -29,6 +29,7 @@ import {
   fromState,
   keepScratch,
   localObject,
+  now,
   preloadInChildren,
   isSelfPeer,
   remaining,
@@ -401,10 +402,10 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    */
   #nextWant(): number {
     if (allAhead.has(this)) {
-      const perItem = (performance.now() - this.#batchAt) / Math.max(1, this.#takes - this.#takesAtBatch);
+      const perItem = (now() - this.#batchAt) / Math.max(1, this.#takes - this.#takesAtBatch);
       return (this.#want = Math.max(1, Math.min(MAX_AHEAD, Math.floor(AHEAD_WORK_MS / perItem))));
     }
-    if (performance.now() - this.#batchAt >= KEEP_UP_MS) this.#want = 1;
+    if (now() - this.#batchAt >= KEEP_UP_MS) this.#want = 1;
     else if (this.#batchFull) this.#want = Math.min(MAX_AHEAD, this.#want * 2);
     return this.#want;
   }
@@ -439,7 +440,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     }
     if (!(records instanceof Uint8Array)) {
       this.#ahead.push(records);
-      this.#batchAt = performance.now();
+      this.#batchAt = now();
       this.#takesAtBatch = this.#takes;
       this.#batchFull = want === 1;
       return;
@@ -451,7 +452,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       this.#ahead.push(records.subarray(at + RECORD_HEADER, at + RECORD_HEADER + length));
       at += recordBytes(length);
     }
-    this.#batchAt = performance.now();
+    this.#batchAt = now();
     this.#takesAtBatch = this.#takes;
     this.#batchFull = n >= want;
     this.#refetchAt = this.aheadCount >> 1;
@@ -600,7 +601,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    */
   #spins(buffer: QueueBuffer, options: QueueWaitOptions, peer: Peer): boolean {
     const spin = adapter.spinBeforeParkMs;
-    if (spin <= 0 || !this.#threadShared || !buffer.spins || !isSelfPeer(peer) || untilOf(options) <= performance.now()) return false;
+    if (spin <= 0 || !this.#threadShared || !buffer.spins || !isSelfPeer(peer) || untilOf(options) <= now()) return false;
     return buffer.spinForItem(spin);
   }
 
@@ -687,7 +688,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
       const taken = Atomics.load(buffer.cells, NOT_FULL);
       outcome = await this.#waitFor(buffer, NOT_FULL, Math.min(until, deadline(PACE_MS)), peer, attempt);
       if (outcome !== undefined) break;
-      if (performance.now() >= until || Atomics.load(buffer.cells, NOT_FULL) === taken) paced = false;
+      if (now() >= until || Atomics.load(buffer.cells, NOT_FULL) === taken) paced = false;
     }
     outcome ??= await this.#waitFor(buffer, NOT_FULL, until, peer, attempt);
     if (outcome === "closed") throw new QueueClosedError("cannot put on a closed queue");

@@ -148,6 +148,7 @@ export function createDenoMainAdapter(specifics: DenoSpecifics): RuntimeAdapter 
     ppid: Deno.ppid,
     spinBeforeParkMs: specifics.spinBeforeParkMs,
     threadExitIsFinal: false,
+    now: () => performance.now(),
     threadId: 0,
     workerData: undefined,
     isWorkerThread: false,

@@ -23,6 +23,8 @@ export interface RuntimeSpecifics {
   spinBeforeParkMs: number;
   /** See `RuntimeAdapter.threadExitIsFinal` (true unless said otherwise). */
   threadExitIsFinal?: boolean;
+  /** See `RuntimeAdapter.now` (`performance.now()` unless said otherwise). */
+  now?: () => number;
   /**
    * One attempt to connect to a Unix socket with the runtime's own API, when that is cheaper than
    * loading `node:net` in every child; it fails with `code` `ENOENT` / `ECONNREFUSED` as Node does.
@@ -230,6 +232,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     ppid: process.ppid,
     spinBeforeParkMs: specifics.spinBeforeParkMs,
     threadExitIsFinal: specifics.threadExitIsFinal ?? true,
+    now: specifics.now ?? (() => performance.now()),
     threadId,
     workerData,
     isWorkerThread,

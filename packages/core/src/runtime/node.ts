@@ -10,6 +10,12 @@
 import type { RuntimeAdapter } from "./adapter.ts";
 import { createNodeCompatAdapter } from "./node-compat.ts";
 
+/** Node's `RuntimeAdapter.now`: `process.hrtime()` in milliseconds. */
+function hrtimeMs(): number {
+  const [seconds, nanoseconds] = process.hrtime();
+  return seconds * 1e3 + nanoseconds / 1e6;
+}
+
 /**
  * Makes the adapter for Node.js.
  *
@@ -38,6 +44,7 @@ export function nodeAdapter(): RuntimeAdapter {
   return createNodeCompatAdapter({
     name: "node",
     spinBeforeParkMs: 0.1,
+    now: hrtimeMs,
     scriptCommand: (file) => ({ command: process.execPath, args: [file] }),
   });
 }

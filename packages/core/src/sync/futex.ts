@@ -6,17 +6,31 @@
  * @internal
  * @module
  */
+import { adapter } from "../runtime/index.ts";
+
+/**
+ * The clock of every deadline: the runtime adapter's monotonic milliseconds (see
+ * `RuntimeAdapter.now`).
+ *
+ * @example
+ * ```ts
+ * const started = now();
+ * await work();
+ * console.log(`${now() - started} ms`);
+ * ```
+ */
+export const now: () => number = adapter.now;
 
 /** A point in time from a timeout in ms: `undefined` waits forever, a negative timeout acts as 0. */
 export function deadline(timeoutMs: number | undefined): number {
   if (timeoutMs === undefined || timeoutMs === null) return Infinity;
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) throw new TypeError("timeout must be a number of milliseconds");
-  return performance.now() + Math.max(0, timeoutMs);
+  return now() + Math.max(0, timeoutMs);
 }
 
 /** Milliseconds left until `until` (Infinity for none, 0 when passed). */
 export function remaining(until: number): number {
-  return until === Infinity ? Infinity : Math.max(0, until - performance.now());
+  return until === Infinity ? Infinity : Math.max(0, until - now());
 }
 
 /**
