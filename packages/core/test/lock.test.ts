@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AbandonedLockError, Lock, LockTimeoutError, Process, RLock, SyncStateError, Value, type ContextName } from "../src/index.ts";
 import { acquireAndExit, hammer, holdFor, holdForever, releaseIt, useSync, waitForLock } from "./fixtures/sync-tasks.ts";
 import { readReport, tempDir, waitForFile } from "./helpers.ts";
+import { localHolder } from "../src/sync/holder.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
 
@@ -44,6 +45,40 @@ describe("Lock and RLock in this process", () => {
     expect(() => rlock.releaseSync()).toThrow(/cannot release un-acquired lock/);
     expect(rlock.acquireSync({ blocking: false })).toBe(true);
     rlock.releaseSync();
+  });
+
+  it.each(["Lock", "RLock"])("%s: acquireSync() and releaseSync() on their quickest paths keep every rule", (kind) => {
+    // acquireSync() with no options takes a free lock, and releaseSync() releases a lock held
+    // once, with steps written out in them (lock.ts): the same rules as the general paths.
+    const lock = kind === "Lock" ? new Lock() : new RLock();
+    expect(lock.acquireSync()).toBe(true);
+    if (kind === "RLock") {
+      expect(lock.acquireSync()).toBe(true); // re-entered: held twice
+      lock.releaseSync(); // held once again
+    } else {
+      expect(lock.acquireSync({ blocking: false })).toBe(false);
+    }
+    lock.releaseSync();
+    expect(() => lock.releaseSync()).toThrow(SyncStateError);
+    expect(lock.acquireSync({ blocking: false })).toBe(true);
+    lock.releaseSync();
+    // A holder that died holding it: the next acquireSync() frees it, says so once, and the
+    // lock is then free (this thread stands in for the holder that died).
+    expect(lock.acquireSync()).toBe(true);
+    lock.holderDied(localHolder(), 4242, true);
+    const err = (() => {
+      try {
+        return lock.acquireSync();
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(AbandonedLockError);
+    expect((err as AbandonedLockError).holderPid).toBe(4242);
+    expect(lock.acquireSync()).toBe(true);
+    lock.releaseSync();
+    expect(lock.acquireSync({ blocking: false })).toBe(true);
+    lock.releaseSync();
   });
 
   it("RLock: re-entrant for its holder, released as often as acquired", async () => {

@@ -44,7 +44,7 @@ function checkOptions(options: AcquireOptions): number {
  * After taking the lock, when its DEAD_PID cell was not 0: if its last holder died holding it,
  * free it again and report that once.
  */
-function reportAbandoned(c: Int32Array): void {
+export function reportAbandoned(c: Int32Array): void {
   const pid = Atomics.exchange(c, DEAD_PID, 0);
   if (pid === 0) return;
   const thread = Atomics.load(c, DEAD_WAS_THREAD) === 1;
