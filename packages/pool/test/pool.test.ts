@@ -43,10 +43,10 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     // Numbers among other values travel as they are.
     const mixed = [...xs.slice(0, 30), "x", { n: 1 }, ...xs.slice(30, 60)];
     expect(await pool.map(identity, mixed, { chunksize: 16 })).toEqual(mixed);
-    // Chunks of numbers go out before a promise further on has settled; the order holds.
+    // A promise among the numbers is awaited before the items go out, and the order holds.
     const late = [...xs.slice(0, 40), Promise.resolve(-7), ...xs.slice(41)] as unknown as number[];
     expect(await pool.map(identity, late, { chunksize: 16 })).toEqual([...xs.slice(0, 40), -7, ...xs.slice(41)]);
-    // Such a promise that rejects fails the map with its error, and the pool goes on.
+    // A promise there that rejects fails the map with its error, and the pool goes on.
     const failing = [...xs.slice(0, 40), Promise.reject(new RangeError("no item 40"))] as unknown as number[];
     await expect(pool.map(identity, failing, { chunksize: 16 })).rejects.toThrow("no item 40");
     expect(await pool.map(square, xs, { chunksize: 16 })).toEqual(xs.map((x) => x * x));
