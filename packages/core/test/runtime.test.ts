@@ -99,3 +99,39 @@ describe("the Node-API adapter and the calling thread", () => {
     expect([adapter.threadId, adapter.workerData, adapter.isWorkerThread]).toEqual([threadId, workerData, false]);
   });
 });
+
+describe("the adapter's clock", () => {
+  it("reads milliseconds, in step with the wall clock, and never goes back", async () => {
+    const { adapter } = await import("../src/runtime/index.ts");
+    let last = adapter.now();
+    for (let i = 0; i < 10_000; i++) {
+      const t = adapter.now();
+      expect(t >= last).toBe(true);
+      last = t;
+    }
+    const [clock0, wall0] = [adapter.now(), Date.now()];
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const [clock, wall] = [adapter.now() - clock0, Date.now() - wall0];
+    expect(clock).toBeGreaterThanOrEqual(50);
+    // Both clocks measured the same wait: they differ by the wall clock's 1 ms steps, not by a unit.
+    expect(Math.abs(clock - wall)).toBeLessThan(5);
+  });
+
+  // On Deno and Bun the clock is `performance.now()`, whose first call in a worker thread costs
+  // them microseconds; only Node's loads modules on that first call, so only Node avoids it.
+  it.skipIf(runtime.name !== "node")("on Node does not read performance.now() (its first call in a worker thread loads modules)", async () => {
+    const { adapter } = await import("../src/runtime/index.ts");
+    const original = Object.getOwnPropertyDescriptor(globalThis, "performance")!;
+    Object.defineProperty(globalThis, "performance", {
+      configurable: true,
+      get() {
+        throw new Error("performance was read");
+      },
+    });
+    try {
+      expect(typeof adapter.now()).toBe("number");
+    } finally {
+      Object.defineProperty(globalThis, "performance", original);
+    }
+  });
+});
