@@ -74,6 +74,18 @@ function fs(): typeof import("node:fs") {
   return process.getBuiltinModule("node:fs");
 }
 
+/**
+ * `node:os` and `node:url`, on first use (the cpu count, socket paths, entry URLs): a worker
+ * thread child that runs a task asks for none of them.
+ */
+function os(): typeof import("node:os") {
+  return process.getBuiltinModule("node:os");
+}
+
+function url(): typeof import("node:url") {
+  return process.getBuiltinModule("node:url");
+}
+
 /** A unique enough name part: not a secret, only distinct from other sockets of this pid. */
 let socketCounter = 0;
 function uniqueSuffix(): string {
@@ -210,7 +222,7 @@ export function signalWithNode(pid: number, signal: "SIGTERM" | "SIGKILL" | 0): 
  * ```
  */
 export function signalNumberOf(signal: string): number {
-  const n = (process.getBuiltinModule("node:os").constants.signals as Record<string, number | undefined>)[signal];
+  const n = (os().constants.signals as Record<string, number | undefined>)[signal];
   if (n === undefined) throw new Error(`unknown signal ${signal}`);
   return n;
 }
@@ -222,9 +234,7 @@ export function signalNumberOf(signal: string): number {
  * @returns the adapter.
  */
 export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAdapter {
-  const { availableParallelism, cpus, tmpdir } = process.getBuiltinModule("node:os");
   const { setTimeout: nodeSetTimeout } = process.getBuiltinModule("node:timers");
-  const { fileURLToPath, pathToFileURL } = process.getBuiltinModule("node:url");
   const { threadId, workerData, isWorkerThread } = threadInfo(specifics);
   return {
     name: specifics.name,
@@ -241,13 +251,14 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
       const script = process.argv[1];
       if (isWorkerThread || script === undefined) return undefined;
       try {
-        return pathToFileURL(fs().realpathSync(script)).href;
+        return url().pathToFileURL(fs().realpathSync(script)).href;
       } catch {
         return undefined;
       }
     },
 
     cpuCount(): number {
+      const { availableParallelism, cpus } = os();
       let n = 0;
       try {
         n = typeof availableParallelism === "function" ? availableParallelism() : 0;
@@ -291,7 +302,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     },
 
     spawnProcess(entry: URL, env: Record<string, string>): OsChild {
-      const { command, args } = specifics.scriptCommand(fileURLToPath(entry));
+      const { command, args } = specifics.scriptCommand(url().fileURLToPath(entry));
       const child = childProcess().spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
       const exited = new Promise<ExitStatus>((resolve) => {
         child.on("exit", (code, signal) => resolve({ code, signal }));
@@ -333,7 +344,7 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     signalPid: signalWithNode,
 
     listen(onConnection: (stream: ByteStream) => void): StreamServer {
-      const path = socketPath(tmpdir(), process.pid);
+      const path = socketPath(os().tmpdir(), process.pid);
       const server = net().createServer((socket) => onConnection(wrapSocket(socket)));
       server.on("error", (err) => process.stderr.write(`multiproc: the socket ${path} failed: ${err.message}\n`));
       server.listen(path);
