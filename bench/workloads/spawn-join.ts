@@ -13,7 +13,10 @@ const caUnset = { [caVar]: undefined };
  * child-process rows run with NODE_EXTRA_CA_CERTS as this environment has it and with it
  * removed; the `.ts no-op` rows show what loading a TypeScript entry adds on Node; the `npm
  * build` rows measure multiproc as published to npm (the bundle each package builds into its `dist/`), which is
- * what Node users run, where the other multiproc rows load the workspace's TypeScript sources.
+ * what Node users run, where the other multiproc rows load the workspace's TypeScript sources;
+ * the `child imports the npm build` rows are the raw primitives with a child that imports that
+ * bundle and does nothing else: the floor under multiproc's npm-build rows, since a task's module
+ * imports the library before its task can run.
  *
  * @example
  * ```ts
@@ -51,6 +54,13 @@ export default defineWorkload({
     jsSystem("bun", "child_process.fork", "spawn-join.ts", { args: ["fork"] }),
     jsSystem("bun", "child_process.spawn", "spawn-join.ts", { args: ["spawn"] }),
     jsSystem("bun", "Bun.spawn", "spawn-join.ts", { args: ["bun-spawn"] }),
+
+    // The floor under multiproc's npm-build rows: the raw primitive whose no-op child imports the
+    // built library, as every task's module does (and nothing of multiproc's start or exit).
+    ...(["node", "deno", "bun"] as const).flatMap((runtime) => [
+      jsSystem(runtime, "worker_threads Worker, child imports the npm build", "spawn-join.ts", { args: ["worker_threads", "library"], unavailable: builtCoreMissing }),
+      jsSystem(runtime, "child_process.spawn, child imports the npm build", "spawn-join.ts", { args: ["spawn", "library"], unavailable: builtCoreMissing }),
+    ]),
 
     // multiproc: overhead over the raw primitive = this row / the thread row "worker_threads
     // Worker" (what the thread context uses) or the process row "child_process.spawn" (what the

@@ -6,7 +6,10 @@
  * `web-worker` (the global `Worker`, joined when its one message arrives: Web Workers have no
  * exit event), `fork` (`child_process.fork`), `spawn` (`child_process.spawn` of this runtime's
  * own executable), `deno-command` (`Deno.Command`) and `bun-spawn` (`Bun.spawn`). A second
- * argument `ts` makes the no-op child a TypeScript file instead of plain JavaScript.
+ * argument `ts` makes the no-op child a TypeScript file instead of plain JavaScript; `library`
+ * makes it a JavaScript child that imports the built `@multiproc/core` and nothing else, as
+ * every multiproc task's module does: the floor under multiproc's own rows (on Node with the
+ * compile cache multiproc turns on for its children).
  *
  * @module
  */
@@ -18,10 +21,20 @@ import { childInput, needParam, reportStartJoin, reportUnavailable, variantOf } 
 
 const input = childInput();
 const variant = variantOf(input, ["worker_threads", "web-worker", "fork", "spawn", "deno-command", "bun-spawn"] as const);
-/** `js` (default): the no-op child is plain JavaScript; `ts`: it is TypeScript, to show what loading a .ts entry costs. */
+/**
+ * `js` (default): the no-op child is plain JavaScript; `ts`: it is TypeScript, to show what
+ * loading a .ts entry costs; `library`: it imports the built library (`workers/noop-library.js`).
+ */
 const language = input.args[1] ?? "js";
-if (language !== "js" && language !== "ts") throw new ChildUsageError(`the second argument must be js or ts, not ${language}`);
-const noopUrl = new URL(`./workers/noop.${language}`, import.meta.url);
+if (language !== "js" && language !== "ts" && language !== "library") throw new ChildUsageError(`the second argument must be js, ts or library, not ${language}`);
+const noopUrl = new URL(language === "library" ? "./workers/noop-library.js" : `./workers/noop.${language}`, import.meta.url);
+if (language === "library") {
+  // The cache multiproc's Node adapter turns on for its children and threads (runtime/node.ts),
+  // so that the child loads the library as theirs do. Deno and Bun do not read it.
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), "multiproc-node-compile-cache");
+}
 const noopPath = fileURLToPath(noopUrl);
 const noopWebUrl = new URL("./workers/noop-web.js", import.meta.url);
 
