@@ -423,6 +423,13 @@ describe.each(contexts)("process lifecycles in the %s context", (context) => {
     expect(r.stderr).toMatch(/at .*fail/);
   });
 
+  it("a pending wait keeps the program running; once it is over, the program ends", async () => {
+    const r = await runProgram(program("wait-keeps-alive.ts"), [context]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("set=true");
+    expect(r.code).toBe(0);
+  });
+
   it("the parent waits for non-daemonic children at exit and terminates daemonic ones", async () => {
     const dir = tempDir();
     const done = join(dir, "done.json");

@@ -132,6 +132,11 @@ export interface RuntimeAdapter {
   onExit(cb: (code: number) => void): void;
   /** Calls `cb` once after `ms`, without keeping this process alive meanwhile. */
   unrefTimer(ms: number, cb: () => void): void;
+  /**
+   * A timer that never does anything, made unref'd: while it is ref'd, it keeps this process (or
+   * thread) alive. Ref'ing and unref'ing it costs far less than making and clearing a timer.
+   */
+  idleTimer(): Refable;
   /** Starts `entry` as a child OS process of the same runtime, inheriting stdio. */
   spawnProcess(entry: URL, env: Record<string, string>): OsChild;
   /**

@@ -17,10 +17,10 @@
  * @internal
  * @module
  */
-import type { ExitStatus, OsChild, RuntimeAdapter } from "./adapter.ts";
+import type { ExitStatus, OsChild, Refable, RuntimeAdapter } from "./adapter.ts";
 import { connectWithRetry } from "./connect-retry.ts";
 import { connectUnix, listenUnix } from "./deno-stream.ts";
-import { signalNumberOf, signalWithNode, socketPath, startNodeWorker } from "./node-compat.ts";
+import { IDLE_TIMER_MS, signalNumberOf, signalWithNode, socketPath, startNodeWorker } from "./node-compat.ts";
 
 /**
  * Node's `process` object, once this process has loaded Deno's Node layer (see
@@ -215,6 +215,12 @@ export function createDenoMainAdapter(specifics: DenoSpecifics): RuntimeAdapter 
     unrefTimer(ms: number, cb: () => void): void {
       // Deno's global `setTimeout` returns the timer's number (the type here is Node's).
       Deno.unrefTimer(setTimeout(cb, ms) as unknown as number);
+    },
+
+    idleTimer(): Refable {
+      const id = setInterval(() => {}, IDLE_TIMER_MS) as unknown as number;
+      Deno.unrefTimer(id);
+      return { ref: () => Deno.refTimer(id), unref: () => Deno.unrefTimer(id) };
     },
 
     spawnProcess(entry: URL, env: Record<string, string>): OsChild {

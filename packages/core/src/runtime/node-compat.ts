@@ -9,7 +9,7 @@
  * @module
  */
 import type { Socket } from "node:net";
-import type { ByteStream, ExitStatus, OsChild, RuntimeAdapter, StreamServer, ThreadChild } from "./adapter.ts";
+import type { ByteStream, ExitStatus, OsChild, Refable, RuntimeAdapter, StreamServer, ThreadChild } from "./adapter.ts";
 import { connectWithRetry } from "./connect-retry.ts";
 import type { RuntimeName } from "./detect.ts";
 
@@ -85,6 +85,17 @@ function os(): typeof import("node:os") {
 function url(): typeof import("node:url") {
   return process.getBuiltinModule("node:url");
 }
+
+/**
+ * The period of `RuntimeAdapter.idleTimer`'s interval: 2^30 ms (about 12 days), so that it
+ * almost never runs (it does nothing when it does).
+ *
+ * @example
+ * ```ts
+ * setInterval(() => {}, IDLE_TIMER_MS);
+ * ```
+ */
+export const IDLE_TIMER_MS = 2 ** 30;
 
 /** A unique enough name part: not a secret, only distinct from other sockets of this pid. */
 let socketCounter = 0;
@@ -234,7 +245,7 @@ export function signalNumberOf(signal: string): number {
  * @returns the adapter.
  */
 export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAdapter {
-  const { setTimeout: nodeSetTimeout } = process.getBuiltinModule("node:timers");
+  const { setTimeout: nodeSetTimeout, setInterval: nodeSetInterval } = process.getBuiltinModule("node:timers");
   const { threadId, workerData, isWorkerThread } = threadInfo(specifics);
   return {
     name: specifics.name,
@@ -299,6 +310,12 @@ export function createNodeCompatAdapter(specifics: RuntimeSpecifics): RuntimeAda
     unrefTimer(ms: number, cb: () => void): void {
       // node:timers, not the global: Deno's global setTimeout returns a number, without unref().
       nodeSetTimeout(cb, ms).unref();
+    },
+
+    idleTimer(): Refable {
+      const timer = nodeSetInterval(() => {}, IDLE_TIMER_MS);
+      timer.unref();
+      return { ref: () => timer.ref(), unref: () => timer.unref() };
     },
 
     spawnProcess(entry: URL, env: Record<string, string>): OsChild {
