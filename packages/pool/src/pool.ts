@@ -697,8 +697,12 @@ export class Pool implements AsyncDisposable {
     const size = checkChunksize(options.chunksize) ?? 1;
     const window = this.#size * PREFETCH * 2;
     const source = chunksOf(input, size);
-    type Slot = { promise: Promise<{ slot: Slot; values: Items }> };
+    type Slot = { promise: Promise<Items> };
     const inFlight: Slot[] = [];
+    // Unordered: the slots that settled, in the order they did. (A `Promise.race` over every slot
+    // in flight, made again for each result, added a reaction to each of them every time.)
+    const settled: Slot[] = [];
+    let wake: (() => void) | undefined;
     let exhausted = false;
     let inputError: { error: unknown } | undefined;
     const fill = async (): Promise<void> => {
@@ -716,16 +720,29 @@ export class Pool implements AsyncDisposable {
           exhausted = true;
           return;
         }
-        const slot = {} as Slot;
         const items = size >= PACK_MIN ? (packNumbers(next.value) ?? next.value) : next.value;
-        slot.promise = this.#run(fn, items, false, options).then((values) => ({ slot, values }));
-        slot.promise.catch(() => {});
+        const slot: Slot = { promise: this.#run(fn, items, false, options) };
+        // Handled here: a failure is thrown when its slot's turn comes (or never, once the
+        // consumer has stopped).
+        if (ordered) slot.promise.catch(() => {});
+        else {
+          const arrived = (): void => {
+            settled.push(slot);
+            wake?.();
+          };
+          slot.promise.then(arrived, arrived);
+        }
         inFlight.push(slot);
       }
     };
     await fill();
     while (inFlight.length > 0) {
-      const { slot, values } = ordered ? await inFlight[0]!.promise : await Promise.race(inFlight.map((s) => s.promise));
+      if (!ordered) {
+        while (settled.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      const slot = ordered ? inFlight[0]! : settled.shift()!;
+      const values = await slot.promise;
       inFlight.splice(inFlight.indexOf(slot), 1);
       await fill();
       yield* values;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Event, SerializationError, TaskError, type ContextName } from "@multiproc/core";
 import { Empty, Queue } from "@multiproc/ipc";
 import { Pool, PoolStateError, RemoteTraceback, TimeoutError, WorkerLostError } from "../src/index.ts";
-import { add, doubleOrExit, identity, numberOrLabel, oddLater, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, noteRun, sleep, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
+import { add, doubleOrExit, identity, numberOrLabel, oddLater, untilSet, exitNow, fail, failOn, giveFunction, init, initCount, killSelf, noteRun, sleep, sleepThenEcho, slowSquare, square, whoRuns } from "./fixtures/tasks.ts";
 
 const contexts: ContextName[] = ["process", "thread"];
 
@@ -94,6 +94,29 @@ describe.each(contexts)("Pool in the %s context", (context) => {
     const unordered: number[] = [];
     for await (const v of pool.imapUnordered(slowSquare, input.slice(0, 50))) unordered.push(v);
     expect(unordered.sort((a, b) => a - b)).toEqual(input.slice(0, 50).map((x) => x * x));
+  });
+
+  it("imapUnordered yields each result as it comes, throws a task's error, and can be left early", async () => {
+    await using pool = new Pool({ processes: 2, context });
+    // The first item goes to one worker and sleeps; the others finish on the other worker first.
+    const got: number[] = [];
+    for await (const v of pool.imapUnordered(sleepThenEcho, [600, 10, 20, 30])) got.push(v);
+    expect(got[0]).toBe(10);
+    expect([...got].sort((a, b) => a - b)).toEqual([10, 20, 30, 600]);
+    // A failing item ends the iteration with its error, after results that came before it.
+    const before: number[] = [];
+    const err = await (async () => {
+      for await (const v of pool.imapUnordered(failOn, [0, 1, 2, 3, 4, 5])) before.push(v);
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toBe("no 3");
+    expect(before.every((v) => v !== 3)).toBe(true);
+    // Leaving early: the results still running are dropped, and the pool goes on working.
+    for await (const v of pool.imapUnordered(sleepThenEcho, [5, 300, 300, 300, 300])) {
+      expect(v).toBe(5);
+      break;
+    }
+    expect(await pool.map(square, [1, 2, 3])).toEqual([1, 4, 9]);
   });
 
   it("imap reads its input lazily: 10 million items are never materialised", async () => {
