@@ -697,11 +697,11 @@ export class Pool implements AsyncDisposable {
     const size = checkChunksize(options.chunksize) ?? 1;
     const window = this.#size * PREFETCH * 2;
     const source = chunksOf(input, size);
-    type Slot = { promise: Promise<Items> };
-    const inFlight: Slot[] = [];
-    // Unordered: the slots that settled, in the order they did. (A `Promise.race` over every slot
-    // in flight, made again for each result, added a reaction to each of them every time.)
-    const settled: Slot[] = [];
+    // Each chunk in flight is the promise of its results.
+    const inFlight: Promise<Items>[] = [];
+    // Unordered: the chunks that settled, in the order they did. (A `Promise.race` over every
+    // chunk in flight, made again for each result, added a reaction to each of them every time.)
+    const settled: Promise<Items>[] = [];
     let wake: (() => void) | undefined;
     let exhausted = false;
     let inputError: { error: unknown } | undefined;
@@ -721,18 +721,18 @@ export class Pool implements AsyncDisposable {
           return;
         }
         const items = size >= PACK_MIN ? (packNumbers(next.value) ?? next.value) : next.value;
-        const slot: Slot = { promise: this.#run(fn, items, false, options) };
-        // Handled here: a failure is thrown when its slot's turn comes (or never, once the
+        const chunk = this.#run(fn, items, false, options);
+        // Handled here: a failure is thrown when its chunk's turn comes (or never, once the
         // consumer has stopped).
-        if (ordered) slot.promise.catch(() => {});
+        if (ordered) chunk.catch(() => {});
         else {
           const arrived = (): void => {
-            settled.push(slot);
+            settled.push(chunk);
             wake?.();
           };
-          slot.promise.then(arrived, arrived);
+          chunk.then(arrived, arrived);
         }
-        inFlight.push(slot);
+        inFlight.push(chunk);
       }
     };
     await fill();
@@ -741,9 +741,9 @@ export class Pool implements AsyncDisposable {
         while (settled.length === 0) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
-      const slot = ordered ? inFlight[0]! : settled.shift()!;
-      const values = await slot.promise;
-      inFlight.splice(inFlight.indexOf(slot), 1);
+      const chunk = ordered ? inFlight[0]! : settled.shift()!;
+      const values = await chunk;
+      inFlight.splice(inFlight.indexOf(chunk), 1);
       await fill();
       yield* values;
     }
