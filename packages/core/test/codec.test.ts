@@ -17,7 +17,7 @@ import {
   type Target,
   UnknownHandleError,
 } from "../src/codec/index.ts";
-import { allocateScratch, copyMessageParts, isScratch, keepScratch, packMessage, unpackMessage } from "../src/codec/bytes.ts";
+import { allocateScratch, copyMessageParts, isScratch, keepScratch, packMessage, smallIntegerIn, unpackMessage } from "../src/codec/bytes.ts";
 import { packNumbers } from "../src/codec/encode.ts";
 
 /** The three ways a value travels: thread target, process target, and the process byte layout. */
@@ -932,6 +932,44 @@ describe("byte layout and corrupt input", () => {
     const own = new Uint8Array(1 << 16);
     expect(keepScratch(own).bytes).toBe(own);
     expect(isScratch(own)).toBe(false);
+  });
+
+  it("small scratch bytes are one buffer reused: keepScratch copies them, and later encodes do not reach the copy", () => {
+    const first = packMessage("12345", [], "scratch");
+    expect(isScratch(first)).toBe(true);
+    const kept = keepScratch(first);
+    expect(kept.bytes).not.toBe(first);
+    expect(isScratch(kept.bytes)).toBe(false);
+    const second = packMessage("67890", [], "scratch");
+    // The same memory as the first: a small scratch message is overwritten by the next one.
+    expect(second.buffer).toBe(first.buffer);
+    expect(decodeFromBytes(first)).toBe(67890);
+    expect(decodeFromBytes(kept.bytes)).toBe(12345);
+    kept.done();
+  });
+
+  it("reads a small integer straight from the bytes, and anything else through the JSON text, with the same result", () => {
+    const integers = [0, 7, -7, 10, 999_999_999_999_999, -999_999_999_999_999, 123_456_789];
+    for (const n of integers) {
+      expect(smallIntegerIn(encodeToBytes(n))).toBe(n);
+      expect(decodeFromBytes(encodeToBytes(n))).toBe(n);
+    }
+    // Not read directly (the general path decodes them, or reports what is wrong with them).
+    const others = [1_000_000_000_000_000, -1_000_000_000_000_000, 4.5, -0.5, 1e21, "12", true, null, [1]];
+    for (const value of others) {
+      expect(smallIntegerIn(encodeToBytes(value))).toBeUndefined();
+      expect(decodeFromBytes(encodeToBytes(value))).toEqual(value);
+    }
+    expect(Object.is(decodeFromBytes(packMessage("-0", [])), -0)).toBe(true);
+    for (const text of ["-0", "007", "-", "1-", "1 ", "+1", "١"]) expect(smallIntegerIn(packMessage(text, []))).toBeUndefined();
+    expect(() => decodeFromBytes(packMessage("007", []))).toThrow(DeserializationError);
+    // A header that does not match its bytes is not read as a number: the general path reports it.
+    const bytes = encodeToBytes(42);
+    expect(() => decodeFromBytes(bytes.subarray(0, bytes.length - 1))).toThrow(DeserializationError);
+    const wrongVersion = bytes.slice();
+    wrongVersion[3] = 99;
+    expect(smallIntegerIn(wrongVersion)).toBeUndefined();
+    expect(() => decodeFromBytes(wrongVersion)).toThrow(/layout version 99/);
   });
 
   it("encodes long and non-ASCII JSON text as UTF-8 exactly like TextEncoder", () => {

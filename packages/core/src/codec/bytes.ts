@@ -169,9 +169,9 @@ export function allocate(n: number): Uint8Array {
 
 /**
  * Bytes for a message that is copied on before the next message of this thread is encoded (a
- * queue's put copies it into the queue's shared buffer at once): small messages take a region of
- * a slab, as with {@link allocate}; larger ones take the start of a scratch buffer that this
- * thread reuses, up to {@link scratchLimit} bytes. A fresh buffer of a megabyte costs more than
+ * queue's put copies it into the queue's shared buffer at once): the start of a buffer that this
+ * thread reuses, a small one for small messages (see {@link smallScratch}) and another up to
+ * {@link scratchLimit} bytes. A fresh buffer of a megabyte costs more than
  * copying a megabyte (its pages are new to the process: measured 150–500 µs per MiB, a copy
  * 40–80 µs). Check with {@link isScratch} and copy before holding such bytes across an `await`.
  *
@@ -184,7 +184,7 @@ export function allocate(n: number): Uint8Array {
  * @internal
  */
 export function allocateScratch(n: number): Uint8Array {
-  if (n <= slabPiece) return allocate(n);
+  if (n <= slabPiece) return (smallScratchViews[n] ??= smallScratch.subarray(0, n));
   if (n > scratchLimit) return new Uint8Array(n);
   if (scratch.byteLength < n) {
     if (spareScratch !== undefined && spareScratch.byteLength >= n) scratch = spareScratch;
@@ -214,6 +214,7 @@ export function allocateScratch(n: number): Uint8Array {
  * @internal
  */
 export function keepScratch(bytes: Uint8Array): { readonly bytes: Uint8Array; done(): void } {
+  if (bytes.buffer === smallScratch.buffer) return { bytes: bytes.slice(), done: () => {} };
   if (!isScratch(bytes)) return { bytes, done: () => {} };
   const kept = scratch;
   scratch = spareScratch ?? new Uint8Array(0);
@@ -239,7 +240,7 @@ export function keepScratch(bytes: Uint8Array): { readonly bytes: Uint8Array; do
  * @internal
  */
 export function isScratch(bytes: Uint8Array): boolean {
-  return bytes.buffer === scratch.buffer;
+  return bytes.buffer === scratch.buffer || bytes.buffer === smallScratch.buffer;
 }
 
 /** The largest message that goes through the scratch buffer. */
@@ -249,8 +250,16 @@ let scratch = new Uint8Array(0);
 let spareScratch: Uint8Array<ArrayBuffer> | undefined;
 
 const slabBytes = 64 * 1024;
-/** Messages up to this size come from the slab. */
+/** Messages up to this size come from the slab, and scratch ones from {@link smallScratch}. */
 const slabPiece = 4 * 1024;
+/**
+ * Small scratch messages (a queue's put of a number, a short string): views of the start of one
+ * buffer, one view per length, made once and handed out again. Making a view costs ~0.1 µs and
+ * leaves garbage behind: a producer of 300,000 small items spent ~13 % of its time collecting
+ * garbage (CPU profile, Node), part of it these views.
+ */
+const smallScratch = new Uint8Array(slabPiece);
+const smallScratchViews: Array<Uint8Array | undefined> = [];
 let slab = new Uint8Array(0);
 let slabUsed = 0;
 
@@ -355,6 +364,38 @@ export function repackMessage(parts: MessageParts): Uint8Array {
 
 function broken(detail: string): never {
   throw new DeserializationError(`cannot decode the message bytes: ${detail}.`);
+}
+
+/**
+ * The number a well-formed message holds when its whole JSON text is a small integer (at most 15
+ * digits, so exact; no `-0`, no leading zero): read from the bytes, with no string made and no
+ * JSON parser run. `undefined` for anything else, which {@link unpackMessage} then reads (and
+ * reports, if it is malformed). A queue's most common item is a number: a consumer of 300,000
+ * of them spent ~15 % of its time building their text and parsing it (CPU profile, Node).
+ *
+ * @example
+ * ```ts
+ * smallIntegerIn(packMessage("-42", [])); // -42
+ * smallIntegerIn(packMessage("4.5", [])); // undefined
+ * ```
+ */
+export function smallIntegerIn(bytes: Uint8Array): number | undefined {
+  const size = bytes.byteLength;
+  const digits = size - fixedHeader;
+  if (digits < 1 || digits > 16 || bytes[0] !== magic[0] || bytes[1] !== magic[1] || bytes[2] !== magic[2] || bytes[3] !== version) return undefined;
+  if (readU32(bytes, 4) !== digits || readU32(bytes, 8) !== 0) return undefined;
+  let at = fixedHeader;
+  const negative = bytes[at] === 0x2d; // "-"
+  if (negative) at++;
+  if (size - at < 1 || size - at > 15 || (bytes[at] === 0x30 && size - at > 1)) return undefined;
+  let n = 0;
+  for (; at < size; at++) {
+    const d = bytes[at]! - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  if (negative) return n === 0 ? undefined : -n;
+  return n;
 }
 
 /**

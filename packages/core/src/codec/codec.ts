@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { type MessageParts, packMessage, unpackMessage } from "./bytes.ts";
+import { type MessageParts, packMessage, smallIntegerIn, unpackMessage } from "./bytes.ts";
 import { decodeTree } from "./decode.ts";
 import { encodeTree, isJsonNumber, tooDeep } from "./encode.ts";
 import { DeserializationError, isStackOverflow } from "./errors.ts";
@@ -224,6 +224,8 @@ function encodeBytes(value: unknown, root: string, pooled: boolean | "scratch"):
  * ```
  */
 export function decodeFromBytes(bytes: Uint8Array): unknown {
+  const n = bytes instanceof Uint8Array ? smallIntegerIn(bytes) : undefined;
+  if (n !== undefined) return n;
   const { json, bins } = unpackMessage(bytes);
   // The bins are slices of `bytes`, so the decoder copies each one into a buffer of its own.
   return decodeMessage(json, bins);
