@@ -11,6 +11,9 @@ import { reduceSymbol, registerHandle, type ReducedHandle, type Target } from ".
 import { callRemote, localObject, postRemote, selfPeer, serve, trackLocalDelivery, type Peer, type RemoteAddress } from "../remote/objects.ts";
 import { holderOf, localHolder } from "./holder.ts";
 
+/** What a local call that finished at once with nothing to return resolves with: one promise, not one per call. */
+const DONE: Promise<undefined> = Promise.resolve(undefined);
+
 /** Passed as the first constructor argument when a primitive is revived from a handle. */
 export const fromState: unique symbol = Symbol("multiproc.fromState");
 
@@ -99,7 +102,7 @@ export abstract class SharedPrimitive {
     if (this.#cells !== undefined) {
       try {
         const outcome = this.perform(method, args, localHolder(), selfPeer());
-        if (!(outcome instanceof Promise)) return Promise.resolve(outcome);
+        if (!(outcome instanceof Promise)) return outcome === undefined ? DONE : Promise.resolve(outcome);
         // It waits (for room, for a mutex): what it hands over must arrive before a child exits.
         if (deliver) trackLocalDelivery(outcome);
         return outcome;
