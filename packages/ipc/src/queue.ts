@@ -12,8 +12,8 @@
  * on an unbounded `Queue` or `SimpleQueue` are posted (they resolve once queued and travel many
  * to a frame), and a consumer that keeps up — in another OS process, or in a thread while other
  * threads put — receives items ahead, up to {@link MAX_AHEAD} at a time. Items received ahead and
- * not taken go back to the front of the queue after {@link AHEAD_IDLE_MS} ms without a `get`,
- * and when the consumer exits.
+ * not taken go back to the front of the queue after {@link AHEAD_IDLE_MS}–2 × {@link AHEAD_IDLE_MS}
+ * ms without a `get`, and when the consumer exits.
  *
  * @module
  */
@@ -169,7 +169,10 @@ export function setSpinBeforePark(queue: QueueBase<unknown>, on: boolean): void 
 const MAX_AHEAD = 64;
 /** See {@link MAX_AHEAD}. */
 const KEEP_UP_MS = 1;
-/** Items received ahead and not taken within this many ms go back to the queue. */
+/**
+ * Items received ahead and not taken go back to the queue once a check finds no get and no new
+ * batch since the last check; the checks come this many ms apart (see `#startReturning`).
+ */
 const AHEAD_IDLE_MS = 5;
 /**
  * A queue that takes all ahead (see {@link takeAllAhead}) asks for about this many ms of work,
@@ -189,6 +192,9 @@ const aheadHolders = new Set<() => Promise<void>>();
 currentProcessState.beforeExitHooks.add(async () => {
   await Promise.all([...aheadHolders].map((giveBack) => giveBack()));
 });
+
+/** The default of `put` and `get`: wait as long as it takes. One object, not one per call. */
+const WAIT: QueueWaitOptions = Object.freeze({});
 
 function untilOf(options: QueueWaitOptions): number {
   if (options === null || typeof options !== "object") throw new TypeError("options must be an object such as { timeout: 100 }");
@@ -239,6 +245,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
   #takes = 0;
   /** `#takes` when the last batch arrived. */
   #takesAtBatch = 0;
+  /** Batches received so far (the give-back timer looks for progress). */
+  #batches = 0;
   #returnTimer: ReturnType<typeof setTimeout> | undefined;
   /** Batched gets of this handle under way. */
   #batchedGets = 0;
@@ -304,7 +312,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * @throws Full if the queue stayed full; QueueClosedError if the queue is closed; RangeError for an
    * item whose encoding is larger than a queue holds (256 MiB).
    */
-  put(item: T, options: QueueWaitOptions = {}): Promise<void> {
+  put(item: T, options: QueueWaitOptions = WAIT): Promise<void> {
     let bytes: Uint8Array;
     try {
       // Here, the bytes are copied into the queue's buffer at once (a put that must wait copies
@@ -331,7 +339,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * @returns the item.
    * @throws Empty if no item came; QueueClosedError if the queue is closed and drained.
    */
-  get(options: QueueWaitOptions = {}): Promise<T> {
+  get(options: QueueWaitOptions = WAIT): Promise<T> {
     try {
       untilOf(options);
       if (this.#aheadHead < this.#ahead.length) return Promise.resolve(this.#takeAhead());
@@ -350,7 +358,8 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     if (left === 0) {
       this.#ahead = [];
       this.#aheadHead = 0;
-      this.#stopReturning();
+      // Nothing left to give back, unless a batch is on its way (see `#startReturning`).
+      if (this.#prefetch === undefined) aheadHolders.delete(this.#giveBack);
     }
     // Half way through a full batch from another process: fetch the next one now, so that it is
     // here when needed.
@@ -434,6 +443,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
    * items already ahead. The caller then arms the timer that gives back what stays untaken.
    */
   #received(records: Uint8Array | MessageParts, want: number): void {
+    this.#batches++;
     if (this.#aheadHead > 0) {
       this.#ahead = this.#ahead.slice(this.#aheadHead);
       this.#aheadHead = 0;
@@ -458,21 +468,29 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     this.#refetchAt = this.aheadCount >> 1;
   }
 
-  /** Arms the timer that gives back items left untaken for {@link AHEAD_IDLE_MS}. */
+  /**
+   * Arms the timer that gives back items left untaken for {@link AHEAD_IDLE_MS} (without a take or
+   * a batch: 5–10 ms). One timer serves batch after batch: it stays armed when the items ahead run
+   * out, and ends at its next check if none came since. A timer made and cleared per batch cost a
+   * consumer of small items ~4 % of its time (Node: 2,000 batches for 100,000 items).
+   */
   #startReturning(): void {
-    if (this.#returnTimer !== undefined) return;
     aheadHolders.add(this.#giveBack);
-    let takes = this.#takes;
+    if (this.#returnTimer !== undefined) return;
+    let seen = this.#takes + this.#batches;
     const check = (): void => {
-      if (this.#takes === takes) {
-        void this.#returnAhead();
+      const progress = this.#takes + this.#batches;
+      if (this.aheadCount === 0 || progress === seen) {
+        this.#returnTimer = undefined;
+        if (this.aheadCount > 0) void this.#returnAhead();
         return;
       }
-      takes = this.#takes;
+      seen = progress;
       this.#returnTimer = setTimeout(check, AHEAD_IDLE_MS);
     };
     this.#returnTimer = setTimeout(check, AHEAD_IDLE_MS);
   }
+
 
   #stopReturning(): void {
     if (this.#returnTimer !== undefined) {
@@ -787,7 +805,7 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
  * A consumer that takes items as fast as they come (in another OS process, or in a thread while
  * other threads put) receives them in batches of up to 64 (one at a time while it spends more
  * than a millisecond per item). Items it received and has not taken go back to the front of the
- * queue when it exits, or after 5 ms without a `get`: in between, another consumer may see later
+ * queue when it exits, or after 5–10 ms without a `get`: in between, another consumer may see later
  * items first, and a consumer that is killed takes them with it (in CPython, the item being
  * read).
  *

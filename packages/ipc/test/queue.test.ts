@@ -702,7 +702,7 @@ describe.each(contexts)("Queue across the %s context", (context) => {
   });
 
   it("a consumer whose give-back must wait for the queue's mutex does not exit before its items are back", async () => {
-    // The give-back comes 5 ms after the consumer's last get: on a slow host it can be done before
+    // The give-back comes 5–10 ms after the consumer's last get: on a slow host it can be done before
     // this thread, woken by the consumer's report, holds the mutex. Then the round proves only
     // that nothing is lost, and another round is tried: one in 5 must see the give-back wait.
     let waited = false;
