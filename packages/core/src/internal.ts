@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-export { fromState, registerPrimitive, SharedPrimitive } from "./sync/primitive.ts";
+export { DONE, fromState, registerPrimitive, SharedPrimitive } from "./sync/primitive.ts";
 export type { PrimitiveState } from "./sync/primitive.ts";
 export { deadline, now, remaining, waitChange, waitChangeSync, wake } from "./sync/futex.ts";
 export { holderOf, localHolder } from "./sync/holder.ts";

@@ -15,6 +15,7 @@ import { reduceSymbol, registerHandle, type ReducedHandle, type Target } from "@
 import {
   adapter,
   currentProcessState,
+  DONE,
   fromState,
   preloadInChildren,
   registerPrimitive,
@@ -454,7 +455,9 @@ export class Connection {
   }
 
   #put(m: Envelope): Promise<void> {
-    return this.#outbox.put(m).catch(sendFailure);
+    const put = this.#outbox.put(m);
+    // A put that is done already cannot fail: no promise more for it.
+    return put === DONE ? put : put.catch(sendFailure);
   }
 
   #take(): Promise<Envelope> {

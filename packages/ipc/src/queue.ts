@@ -23,6 +23,7 @@ import {
   allocateScratch,
   currentProcessState,
   deadline,
+  DONE,
   decodeFromParts,
   encodeToPooledBytes,
   encodeToScratchBytes,
@@ -328,6 +329,12 @@ abstract class QueueBase<T> extends SharedPrimitive implements HolderWatcher {
     if (!this.isLocal && this.#unbounded && !this.joinable) {
       if (this.#closedHere) return Promise.reject(new QueueClosedError("cannot put on a closed queue"));
       return this.post("put", bytes) as Promise<void>;
+    }
+    // Room at once, in memory this thread shares: the common case, with nothing allocated (the
+    // general path below tries again, and waits or fails, for every other outcome).
+    const buffer = this.#buffer;
+    if (buffer !== undefined && this.#waitingPuts.size === 0 && buffer.tryPut(alignedItem(bytes), this.joinable, options.block !== false) === "ok") {
+      return DONE;
     }
     return this.invoke("put", [bytes, options], true) as Promise<void>;
   }

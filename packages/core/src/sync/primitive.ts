@@ -11,8 +11,18 @@ import { reduceSymbol, registerHandle, type ReducedHandle, type Target } from ".
 import { callRemote, localObject, postRemote, selfPeer, serve, trackLocalDelivery, type Peer, type RemoteAddress } from "../remote/objects.ts";
 import { holderOf, localHolder } from "./holder.ts";
 
-/** What a local call that finished at once with nothing to return resolves with: one promise, not one per call. */
-const DONE: Promise<undefined> = Promise.resolve(undefined);
+/**
+ * What a local call that finished at once with nothing to return resolves with: one promise, not
+ * one per call.
+ *
+ * @example
+ * ```ts
+ * if (tryAtOnce()) return DONE;
+ * ```
+ *
+ * @internal
+ */
+export const DONE: Promise<undefined> = Promise.resolve(undefined);
 
 /** Passed as the first constructor argument when a primitive is revived from a handle. */
 export const fromState: unique symbol = Symbol("multiproc.fromState");
