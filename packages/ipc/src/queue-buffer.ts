@@ -363,8 +363,12 @@ export class QueueBuffer {
       if (max > 0 && Atomics.load(c, COUNT) >= max) return "full";
       const need = recordBytes(item.length);
       write = Atomics.load(c, WRITE);
-      this.#views();
-      if (write + need > this.#bytes.byteLength) write = this.#makeRoom(need, paced);
+      // The buffer only grows: views that already cover the record need no refresh (reading the
+      // size of a growable SharedArrayBuffer is an atomic load, ~5 % of a small put's time).
+      if (write + need > this.#bytes.byteLength) {
+        this.#views();
+        if (write + need > this.#bytes.byteLength) write = this.#makeRoom(need, paced);
+      }
       if (write < 0) return write === PACED ? "paced" : write === PINNED ? "busy" : "full";
       this.#view.setUint32(write, item.length);
       if (item.length > LARGE_ITEM) slot = this.#pin(write, write + need);

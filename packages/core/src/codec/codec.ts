@@ -203,9 +203,12 @@ export function encodeToScratchBytes(value: unknown, path: string): Uint8Array {
   return encodeBytes(value, path, "scratch");
 }
 
+/** The attachments of a plain value's message: none, in one array rather than a new one per message. */
+const NO_BINS: readonly Uint8Array[] = Object.freeze([]);
+
 function encodeBytes(value: unknown, root: string, pooled: boolean | "scratch"): Uint8Array {
   const plain = plainJson(value);
-  if (plain !== undefined) return packMessage(plain, [], pooled);
+  if (plain !== undefined) return packMessage(plain, NO_BINS, pooled);
   // The attachments are views of the original bytes here: packMessage copies them before returning.
   const { tree, bins } = encodeTree(value, "process", root, false);
   return packMessage(stringify(tree, root), bins, pooled);
