@@ -17,7 +17,7 @@ import {
   type Target,
   UnknownHandleError,
 } from "../src/codec/index.ts";
-import { allocateScratch, copyMessageParts, isScratch, keepScratch, packMessage, smallIntegerIn, unpackMessage } from "../src/codec/bytes.ts";
+import { allocateScratch, copyMessageParts, isScratch, keepScratch, packMessage, packSmallInteger, smallIntegerIn, unpackMessage } from "../src/codec/bytes.ts";
 import { packNumbers } from "../src/codec/encode.ts";
 
 /** The three ways a value travels: thread target, process target, and the process byte layout. */
@@ -946,6 +946,21 @@ describe("byte layout and corrupt input", () => {
     expect(decodeFromBytes(first)).toBe(67890);
     expect(decodeFromBytes(kept.bytes)).toBe(12345);
     kept.done();
+  });
+
+  it("writes a small integer's digits straight into the bytes: the same bytes as its JSON text packed", () => {
+    const integers = [0, 1, 9, 10, -1, -10, 99, 100, 123_456_789, -987_654_321, 999_999_999_999_999, -999_999_999_999_999, 2 ** 40];
+    for (const n of integers) {
+      for (const pooled of [false, true, "scratch"] as const) {
+        expect([...packSmallInteger(n, pooled)!]).toEqual([...packMessage(String(n), [])]);
+      }
+      expect([...encodeToBytes(n)]).toEqual([...packMessage(String(n), [])]);
+    }
+    for (const n of [-0, 1_000_000_000_000_000, -1_000_000_000_000_000, 0.5, -2.25, NaN, Infinity, -Infinity, 1e21]) {
+      expect(packSmallInteger(n, false)).toBeUndefined();
+    }
+    // The rest still travel exactly (-0 included).
+    for (const n of [-0, 1_000_000_000_000_000, 0.5, 1e21, Number.MAX_SAFE_INTEGER]) expect(Object.is(decodeFromBytes(encodeToBytes(n)), n)).toBe(true);
   });
 
   it("reads a small integer straight from the bytes, and anything else through the JSON text, with the same result", () => {

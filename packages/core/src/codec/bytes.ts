@@ -286,13 +286,8 @@ export function packMessage(json: string, bins: readonly Uint8Array[], pooled: b
     if (length > 0xffffffff) throw new RangeError(`binary attachment ${i} is larger than 4 GiB`);
     total = align8(total) + length;
   }
-  const out = pooled === "scratch" ? allocateScratch(total) : pooled ? allocate(total) : new Uint8Array(total);
-  out[0] = magic[0];
-  out[1] = magic[1];
-  out[2] = magic[2];
-  out[3] = version;
-  writeU32(out, 4, textLength);
-  writeU32(out, 8, bins.length);
+  const out = messageBytes(total, pooled);
+  writeHeader(out, textLength, bins.length);
   if (text === undefined) writeUtf8(out, head, json);
   else out.set(text, head);
   let at = head + textLength;
@@ -303,6 +298,51 @@ export function packMessage(json: string, bins: readonly Uint8Array[], pooled: b
     for (const end = align8(at); at < end; at++) out[at] = 0;
     out.set(bin, at);
     at += bin.byteLength;
+  }
+  return out;
+}
+
+/** Memory for a message of `total` bytes, as `packMessage`'s `pooled` says. */
+function messageBytes(total: number, pooled: boolean | "scratch"): Uint8Array {
+  return pooled === "scratch" ? allocateScratch(total) : pooled ? allocate(total) : new Uint8Array(total);
+}
+
+/** Writes a message's fixed header: magic number, layout version, text length, attachment count. */
+function writeHeader(out: Uint8Array, textLength: number, count: number): void {
+  out[0] = magic[0];
+  out[1] = magic[1];
+  out[2] = magic[2];
+  out[3] = version;
+  writeU32(out, 4, textLength);
+  writeU32(out, 8, count);
+}
+
+/** The largest integer {@link smallIntegerIn} reads: 15 digits, exact in a double. */
+const SMALL_INTEGER_MAX = 999_999_999_999_999;
+
+/**
+ * The message of a small integer (see {@link smallIntegerIn}), its digits written straight into
+ * the bytes, or `undefined` for any other number. The same bytes as `packMessage(String(n), [])`,
+ * without the string.
+ *
+ * @example
+ * ```ts
+ * packSmallInteger(-42, false); // the bytes of packMessage("-42", [])
+ * ```
+ */
+export function packSmallInteger(n: number, pooled: boolean | "scratch"): Uint8Array | undefined {
+  if (!Number.isInteger(n) || n > SMALL_INTEGER_MAX || n < -SMALL_INTEGER_MAX || (n === 0 && 1 / n < 0)) return undefined;
+  let m = n < 0 ? -n : n;
+  let digits = 1;
+  for (let rest = m; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  const textLength = n < 0 ? digits + 1 : digits;
+  const out = messageBytes(fixedHeader + textLength, pooled);
+  writeHeader(out, textLength, 0);
+  if (n < 0) out[fixedHeader] = 0x2d; // "-"
+  for (let at = fixedHeader + textLength - 1; digits > 0; digits--, at--) {
+    const next = Math.floor(m / 10);
+    out[at] = 0x30 + (m - next * 10);
+    m = next;
   }
   return out;
 }

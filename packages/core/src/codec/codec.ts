@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { type MessageParts, packMessage, smallIntegerIn, unpackMessage } from "./bytes.ts";
+import { type MessageParts, packMessage, packSmallInteger, smallIntegerIn, unpackMessage } from "./bytes.ts";
 import { decodeTree } from "./decode.ts";
 import { encodeTree, isJsonNumber, tooDeep } from "./encode.ts";
 import { DeserializationError, isStackOverflow } from "./errors.ts";
@@ -207,6 +207,8 @@ export function encodeToScratchBytes(value: unknown, path: string): Uint8Array {
 const NO_BINS: readonly Uint8Array[] = Object.freeze([]);
 
 function encodeBytes(value: unknown, root: string, pooled: boolean | "scratch"): Uint8Array {
+  const integer = typeof value === "number" ? packSmallInteger(value, pooled) : undefined;
+  if (integer !== undefined) return integer;
   const plain = plainJson(value);
   if (plain !== undefined) return packMessage(plain, NO_BINS, pooled);
   // The attachments are views of the original bytes here: packMessage copies them before returning.
