@@ -329,6 +329,8 @@ const SMALL_INTEGER_MAX = 999_999_999_999_999;
  * ```ts
  * packSmallInteger(-42, false); // the bytes of packMessage("-42", [])
  * ```
+ *
+ * @internal
  */
 export function packSmallInteger(n: number, pooled: boolean | "scratch"): Uint8Array | undefined {
   if (!Number.isInteger(n) || n > SMALL_INTEGER_MAX || n < -SMALL_INTEGER_MAX || (n === 0 && 1 / n < 0)) return undefined;
@@ -418,6 +420,8 @@ function broken(detail: string): never {
  * smallIntegerIn(packMessage("-42", [])); // -42
  * smallIntegerIn(packMessage("4.5", [])); // undefined
  * ```
+ *
+ * @internal
  */
 export function smallIntegerIn(bytes: Uint8Array): number | undefined {
   const size = bytes.byteLength;
