@@ -317,8 +317,10 @@ function writeHeader(out: Uint8Array, textLength: number, count: number): void {
   writeU32(out, 8, count);
 }
 
-/** The largest integer {@link smallIntegerIn} reads: 15 digits, exact in a double. */
-const SMALL_INTEGER_MAX = 999_999_999_999_999;
+/** The most digits of a small integer (see {@link smallIntegerIn}): any such number is exact in a double. */
+const SMALL_INTEGER_DIGITS = 15;
+/** The largest small integer: {@link SMALL_INTEGER_DIGITS} nines. */
+const SMALL_INTEGER_MAX = 10 ** SMALL_INTEGER_DIGITS - 1;
 
 /**
  * The message of a small integer (see {@link smallIntegerIn}), its digits written straight into
@@ -426,12 +428,12 @@ function broken(detail: string): never {
 export function smallIntegerIn(bytes: Uint8Array): number | undefined {
   const size = bytes.byteLength;
   const digits = size - fixedHeader;
-  if (digits < 1 || digits > 16 || bytes[0] !== magic[0] || bytes[1] !== magic[1] || bytes[2] !== magic[2] || bytes[3] !== version) return undefined;
+  if (digits < 1 || digits > SMALL_INTEGER_DIGITS + 1 || bytes[0] !== magic[0] || bytes[1] !== magic[1] || bytes[2] !== magic[2] || bytes[3] !== version) return undefined;
   if (readU32(bytes, 4) !== digits || readU32(bytes, 8) !== 0) return undefined;
   let at = fixedHeader;
   const negative = bytes[at] === 0x2d; // "-"
   if (negative) at++;
-  if (size - at < 1 || size - at > 15 || (bytes[at] === 0x30 && size - at > 1)) return undefined;
+  if (size - at < 1 || size - at > SMALL_INTEGER_DIGITS || (bytes[at] === 0x30 && size - at > 1)) return undefined;
   let n = 0;
   for (; at < size; at++) {
     const d = bytes[at]! - 0x30;
